@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PulsePoint.Storage;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint;
+
+/// <summary>Registers PulsePoint's grains' services on a silo; shared by the host and the test clusters.</summary>
+public static class PulsePointSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the data sources, the tenant-scoped database helper, tenancy options and metrics, and the
+    /// incoming tenant call filter, bound from <paramref name="configuration"/> (keys under <c>PulsePoint:</c>).
+    /// </summary>
+    public static ISiloBuilder AddPulsePointGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var services = silo.Services;
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TenancyOptions>().Bind(configuration.GetSection(TenancyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMetrics();
+        services.AddSingleton<DataSources>();
+        services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().Application));
+        services.AddSingleton<TenantMetrics>();
+        services.AddSingleton(TimeProvider.System);
+        silo.AddIncomingGrainCallFilter<TenantCallFilter>();
+        return silo;
+    }
+}

@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PulsePoint.Storage;
+
+namespace PulsePoint.Tenancy;
+
+/// <summary>
+/// Holds one tenant's status in memory. PostgreSQL is read on activation and by the refresh timer only;
+/// writes go to PostgreSQL and memory together, so the single activation is always the truth.
+/// </summary>
+internal sealed partial class TenantGrain(
+    TenantDatabase database,
+    TenantMetrics metrics,
+    IOptions<TenancyOptions> options,
+    TimeProvider time,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
+{
+    private const string SelectSql = "select name, status from tenants where id = $1";
+
+    private const string InsertSql = """
+        insert into tenants (id, name, status, daily_cost_threshold_usd)
+        values ($1, $2, 'active', $3)
+        on conflict (id) do nothing
+        """;
+
+    private const string UpdateStatusSql = "update tenants set status = $2, updated_at = now() where id = $1";
+
+    private TenantId _tenant;
+    private TenantStatus _status;
+    private string? _name;
+    private long _loads;
+    private long _timerRefreshes;
+    private DateTimeOffset _loadedAt;
+    private DateTimeOffset _lastCall;
+    private IGrainTimer? _idleTimer;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _tenant = new TenantId(this.GetPrimaryKey());
+        _lastCall = time.GetUtcNow();
+        await LoadAsync(cancellationToken);
+        var period = options.Value.RefreshPeriod;
+        this.RegisterGrainTimer(RefreshOnTimerAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = false });
+        ArmIdleCollection();
+    }
+
+    Task<TenantStatus> ITenantGrain.GetStatusAsync()
+    {
+        _lastCall = time.GetUtcNow();
+        metrics.StatusCheck();
+        return Task.FromResult(_status);
+    }
+
+    Task<TenantSnapshot> ITenantGrain.GetSnapshotAsync()
+    {
+        _lastCall = time.GetUtcNow();
+        return Task.FromResult(Snapshot());
+    }
+
+    async Task<TenantSnapshot> ITenantGrain.CreateAsync(string name, decimal? dailyCostThresholdUsd)
+    {
+        _lastCall = time.GetUtcNow();
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+        {
+            throw new ArgumentException("A tenant name must be 1–200 characters and not blank.", nameof(name));
+        }
+
+        if (dailyCostThresholdUsd is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dailyCostThresholdUsd), "A daily cost threshold cannot be negative.");
+        }
+
+        await database.RunAsync(_tenant, async session =>
+        {
+            await using var insert = session.Command(InsertSql).Bind(name.Trim()).Bind(dailyCostThresholdUsd);
+            await insert.ExecuteNonQueryAsync(session.CancellationToken);
+        });
+        await LoadAsync(CancellationToken.None);
+        ArmIdleCollection();
+        return Snapshot();
+    }
+
+    Task ITenantGrain.ActivateAsync() => SetStatusAsync(TenantStatus.Active);
+
+    Task ITenantGrain.DeactivateAsync() => SetStatusAsync(TenantStatus.Inactive);
+
+    async Task<TenantSnapshot> ITenantGrain.RefreshAsync()
+    {
+        _lastCall = time.GetUtcNow();
+        await LoadAsync(CancellationToken.None);
+        ArmIdleCollection();
+        return Snapshot();
+    }
+
+    private async Task SetStatusAsync(TenantStatus status)
+    {
+        _lastCall = time.GetUtcNow();
+        var updated = await database.RunAsync(_tenant, async session =>
+        {
+            await using var update = session.Command(UpdateStatusSql).Bind(ToColumn(status));
+            return await update.ExecuteNonQueryAsync(session.CancellationToken);
+        });
+        if (updated == 0)
+        {
+            _status = TenantStatus.NotFound;
+            throw new TenantNotFoundException($"Tenant {_tenant} does not exist.");
+        }
+
+        _status = status;
+        LogStatusChanged(logger, _tenant.Value, status);
+    }
+
+    private async Task RefreshOnTimerAsync(CancellationToken cancellationToken)
+    {
+        _timerRefreshes++;
+        await LoadAsync(cancellationToken);
+        ArmIdleCollection();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var (status, name) = await database.RunAsync(_tenant, async session =>
+        {
+            await using var select = session.Command(SelectSql);
+            await using var reader = await select.ExecuteReaderAsync(session.CancellationToken);
+            return await reader.ReadAsync(session.CancellationToken)
+                ? (FromColumn(reader.GetString(1)), reader.GetString(0))
+                : (TenantStatus.NotFound, (string?)null);
+        }, cancellationToken);
+
+        _status = status;
+        _name = name;
+        _loads++;
+        _loadedAt = time.GetUtcNow();
+        metrics.DatabaseLoad();
+    }
+
+    /// <summary>An unknown tenant's grain deactivates itself once idle for the configured time.</summary>
+    private void ArmIdleCollection()
+    {
+        if (_status != TenantStatus.NotFound)
+        {
+            _idleTimer?.Dispose();
+            _idleTimer = null;
+            return;
+        }
+
+        if (_idleTimer is not null)
+        {
+            return;
+        }
+
+        var idle = options.Value.UnknownTenantIdleTimeout;
+        var tick = TimeSpan.FromTicks(Math.Max(idle.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks));
+        _idleTimer = this.RegisterGrainTimer(() =>
+        {
+            if (_status == TenantStatus.NotFound && time.GetUtcNow() - _lastCall >= idle)
+            {
+                DeactivateOnIdle();
+            }
+
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(tick, tick) { KeepAlive = false });
+    }
+
+    private TenantSnapshot Snapshot() => new(_status, _name, _loads, _timerRefreshes, _loadedAt);
+
+    private static string ToColumn(TenantStatus status) => status switch
+    {
+        TenantStatus.Active => "active",
+        TenantStatus.Inactive => "inactive",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Only active and inactive are stored."),
+    };
+
+    private static TenantStatus FromColumn(string status) => status switch
+    {
+        "active" => TenantStatus.Active,
+        "inactive" => TenantStatus.Inactive,
+        _ => throw new InvalidOperationException($"Unexpected tenant status '{status}' in the tenants table."),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} is now {Status}")]
+    private static partial void LogStatusChanged(ILogger logger, Guid tenantId, TenantStatus status);
+}

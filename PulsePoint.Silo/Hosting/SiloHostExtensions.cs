@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using PulsePoint.Silo.Demo;
+using PulsePoint.Storage;
+
+namespace PulsePoint.Silo.Hosting;
+
+/// <summary>The silo host's composition: Orleans, PostgreSQL providers, dashboard, health endpoints.</summary>
+public static class SiloHostExtensions
+{
+    private const string AdoNetInvariant = "Npgsql";
+
+    public static WebApplicationBuilder AddPulsePointSilo(this WebApplicationBuilder builder)
+    {
+        var silo = ValidatedOptions.Bind<SiloOptions>(builder.Configuration, SiloOptions.Section);
+        var database = ValidatedOptions.Bind<DatabaseOptions>(builder.Configuration, DatabaseOptions.Section);
+        builder.WebHost.UseUrls(silo.WebUrl);
+
+        // Registered before UseOrleans so it runs, and can refuse, before the silo starts.
+        builder.Services.AddHostedService<StartupSafetyCheck>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        builder.Services.AddPulsePointDemo(builder.Configuration);
+
+        builder.UseOrleans(orleans =>
+        {
+            if (silo.Clustering == ClusteringMode.AdoNet)
+            {
+                orleans.UseAdoNetClustering(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = database.Application; });
+                orleans.ConfigureEndpoints(ParseAddress(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: false);
+                orleans.Configure<ClusterOptions>(o => { o.ClusterId = silo.ClusterId; o.ServiceId = silo.ServiceId; });
+            }
+            else
+            {
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            }
+
+            orleans.AddAdoNetGrainStorageAsDefault(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = database.Application; });
+            orleans.UseAdoNetReminderService(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = database.Application; });
+            orleans.AddDashboard();
+            orleans.AddPulsePointGrains(builder.Configuration);
+        });
+        return builder;
+    }
+
+    public static WebApplication MapPulsePointEndpoints(this WebApplication app)
+    {
+        app.MapGet("/", () => Results.Redirect("/dashboard"));
+        app.MapGet("/healthz", () => Results.Text("alive\n"));
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteReadiness,
+        });
+        app.MapOrleansDashboard("/dashboard");
+        return app;
+    }
+
+    private static IPAddress ParseAddress(string text) =>
+        IPAddress.TryParse(text, out var address)
+            ? address
+            : throw new ConfigurationErrorException($"PulsePoint:Silo:AdvertisedAddress '{text}' is not an IP address");
+
+    private static Task WriteReadiness(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

@@ -1,0 +1,3 @@
+using PulsePoint.Silo.Cli;
+
+return await SiloCommandLine.RunAsync(args);

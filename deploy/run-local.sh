@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs PulsePoint on this machine for a newcomer: starts PostgreSQL (installing it with apt if
+# missing), applies the migrations, and hosts one silo with demo tenants and demo traffic.
+# The dashboard is at http://127.0.0.1:8080/dashboard. Ctrl+C stops the silo; PostgreSQL keeps
+# running for the next start (deploy/postgres.sh stop stops it).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+deploy/postgres.sh start
+eval "$(deploy/postgres.sh env)"
+
+echo "run-local.sh: building the silo (first build takes a minute)"
+dotnet build PulsePoint.Silo -c Release -v quiet -nologo -o "$root/.local/silo" >/dev/null
+silo=("$root/.local/silo/PulsePoint.Silo")
+
+"${silo[@]}" migrate
+echo "run-local.sh: starting the silo with demo tenants and traffic; dashboard: http://127.0.0.1:8080/dashboard"
+exec "${silo[@]}" run --PulsePoint:Demo:Enabled=true "$@"

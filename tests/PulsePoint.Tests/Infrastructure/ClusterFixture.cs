@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using PulsePoint.Client;
+
+namespace PulsePoint.Tests.Infrastructure;
+
+/// <summary>
+/// One real two-silo Orleans test cluster (in process) on the real test database, shared by every test
+/// in <see cref="ClusterCollection"/>: deploying a cluster costs seconds on these machines.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>Short periods so timer behaviour is observable within a test.</summary>
+    public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan UnknownTenantIdleTimeout = TimeSpan.FromSeconds(1);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public static IConfiguration SiloConfiguration() => new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PulsePoint:Database:Application"] = TestDatabase.Application,
+            ["PulsePoint:Database:Pipeline"] = TestDatabase.Pipeline,
+            ["PulsePoint:Tenancy:RefreshPeriod"] = RefreshPeriod.ToString(),
+            ["PulsePoint:Tenancy:UnknownTenantIdleTimeout"] = UnknownTenantIdleTimeout.ToString(),
+        })
+        .Build();
+
+    public async Task InitializeAsync()
+    {
+        await TestDatabase.EnsureCreatedAsync();
+        var configuration = SiloConfiguration();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration));
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,72 @@
+using Npgsql;
+using PulsePoint.Storage;
+
+namespace PulsePoint.Tests.Infrastructure;
+
+/// <summary>
+/// The real PostgreSQL the tests run against: a fresh database <c>pulsepoint_test</c> on the server that
+/// <c>deploy/test.sh</c> (or <c>deploy/postgres.sh start</c>) runs, dropped, re-created and migrated once
+/// per test run. Settings: PULSEPOINT_PG_PORT and the PULSEPOINT_PG_*_PASSWORD variables of postgres.sh.
+/// </summary>
+public static class TestDatabase
+{
+    public const string Name = "pulsepoint_test";
+
+    private static readonly Lazy<Task> Created = new(CreateAsync);
+
+    public static string Owner => Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local");
+
+    public static string Application => Connection("pulsepoint_app", "PULSEPOINT_PG_APP_PASSWORD", "pulsepoint-app-local");
+
+    public static string Pipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local");
+
+    /// <summary>Creates and migrates the test database once per run; later calls return at once.</summary>
+    public static Task EnsureCreatedAsync() => Created.Value;
+
+    public static NpgsqlDataSource CreateDataSource(string connectionString, int? maxPoolSize = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (maxPoolSize is { } size)
+        {
+            builder.MaxPoolSize = size;
+        }
+
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    private static string Connection(string user, string passwordVariable, string localDefault, string database = Name) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = int.Parse(Environment.GetEnvironmentVariable("PULSEPOINT_PG_PORT") ?? "55432"),
+            Database = database,
+            Username = user,
+            Password = Environment.GetEnvironmentVariable(passwordVariable) ?? localDefault,
+            Timeout = 5,
+        }.ConnectionString;
+
+    private static async Task CreateAsync()
+    {
+        var server = Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local", "postgres");
+        try
+        {
+            await using var admin = NpgsqlDataSource.Create(server);
+            await using (var drop = admin.CreateCommand($"drop database if exists {Name} with (force)"))
+            {
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            await using (var create = admin.CreateCommand($"create database {Name}"))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            throw new InvalidOperationException(
+                "The tests need PostgreSQL: run them with ./deploy/test.sh, or start it with ./deploy/postgres.sh start. " + e.Message, e);
+        }
+
+        SchemaMigrator.Migrate(Owner);
+    }
+}

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.DependencyInjection;
+using PulsePoint.Client;
+using PulsePoint.Storage;
+using PulsePoint.Tenancy;
+using PulsePoint.Tests.Infrastructure;
+
+namespace PulsePoint.Tests.Tenancy;
+
+[Collection(ClusterCollection.Name)]
+public sealed class TenantGrainTests(ClusterFixture fixture)
+{
+    private IClusterClient Client => fixture.Client;
+
+    [Fact]
+    public async Task TenantGrain_new_tenant_is_active_and_deactivation_is_seen_by_the_next_call()
+    {
+        var tenant = await TestTenants.CreateAsync(Client, "Acme");
+        Assert.Equal(TenantStatus.Active, await Client.GetTenantStatusAsync(tenant));
+
+        using (TenantScope.Begin(tenant))
+        {
+            await Client.GetGrain<ITenantGrain>(tenant.Value).DeactivateAsync();
+        }
+
+        Assert.Equal(TenantStatus.Inactive, await Client.GetTenantStatusAsync(tenant));
+        Assert.False(await Client.IsTenantActiveAsync(tenant));
+
+        using (TenantScope.Begin(tenant))
+        {
+            await Client.GetGrain<ITenantGrain>(tenant.Value).ActivateAsync();
+        }
+
+        Assert.True(await Client.IsTenantActiveAsync(tenant));
+    }
+
+    [Fact]
+    public async Task TenantGrain_unknown_tenant_is_not_found_and_the_answer_is_cached()
+    {
+        var unknown = TenantId.New();
+        Assert.Equal(TenantStatus.NotFound, await Client.GetTenantStatusAsync(unknown));
+        Assert.Equal(TenantStatus.NotFound, await Client.GetTenantStatusAsync(unknown));
+
+        using (TenantScope.Begin(unknown))
+        {
+            var snapshot = await Client.GetGrain<ITenantGrain>(unknown.Value).GetSnapshotAsync();
+            Assert.Equal(TenantStatus.NotFound, snapshot.Status);
+            Assert.Equal(1, snapshot.DatabaseLoads - snapshot.TimerRefreshes);
+            await Assert.ThrowsAsync<TenantNotFoundException>(() => Client.GetGrain<ITenantGrain>(unknown.Value).DeactivateAsync());
+        }
+    }
+
+    [Fact]
+    public async Task TenantGrain_1000_checks_on_a_warm_tenant_cause_no_database_load()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+        using var scope = TenantScope.Begin(tenant);
+        var grain = Client.GetGrain<ITenantGrain>(tenant.Value);
+        var before = await grain.GetSnapshotAsync();
+
+        var checks = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => grain.GetStatusAsync()));
+
+        var after = await grain.GetSnapshotAsync();
+        Assert.All(checks, s => Assert.Equal(TenantStatus.Active, s));
+        // Only the periodic refresh timer may have read PostgreSQL meanwhile; no check did.
+        Assert.Equal(before.DatabaseLoads - before.TimerRefreshes, after.DatabaseLoads - after.TimerRefreshes);
+    }
+
+    [Fact]
+    public async Task TenantGrain_out_of_band_edit_is_picked_up_after_the_refresh_period()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+        Assert.Equal(TenantStatus.Active, await Client.GetTenantStatusAsync(tenant));
+
+        await using var dataSource = TestDatabase.CreateDataSource(TestDatabase.Application);
+        await new TenantDatabase(dataSource).RunAsync(tenant, async session =>
+        {
+            await using var edit = session.Command("update tenants set status = 'inactive' where id = $1");
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+        });
+
+        var deadline = DateTime.UtcNow + ClusterFixture.RefreshPeriod * 4;
+        var status = TenantStatus.Active;
+        while (status == TenantStatus.Active && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            status = await Client.GetTenantStatusAsync(tenant);
+        }
+
+        Assert.Equal(TenantStatus.Inactive, status);
+    }
+
+    [Fact]
+    public async Task TenantGrain_idle_unknown_tenant_activation_is_collected()
+    {
+        var unknown = TenantId.New();
+        using var scope = TenantScope.Begin(unknown);
+        var grain = Client.GetGrain<ITenantGrain>(unknown.Value);
+        var first = await grain.GetSnapshotAsync();
+
+        await Task.Delay(ClusterFixture.UnknownTenantIdleTimeout * 3);
+
+        // A collected activation starts over: one load, made after the first activation's.
+        var second = await grain.GetSnapshotAsync();
+        Assert.Equal(1, second.DatabaseLoads);
+        Assert.True(second.LoadedAt > first.LoadedAt);
+    }
+
+    [Fact]
+    public async Task TenantGrain_deactivation_through_one_silo_is_seen_at_once_through_the_other()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+        var silos = fixture.Cluster.Silos;
+        Assert.True(silos.Count >= 2, "the fixture runs two silos");
+        // Each silo's own grain factory sends from that silo, so the two calls enter the cluster at different silos.
+        var first = silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        var second = silos[1].ServiceProvider.GetRequiredService<IGrainFactory>();
+        CallerTenant.Set(tenant);
+        try
+        {
+            Assert.Equal(TenantStatus.Active, await second.GetGrain<ITenantGrain>(tenant.Value).GetStatusAsync());
+
+            await first.GetGrain<ITenantGrain>(tenant.Value).DeactivateAsync();
+
+            Assert.Equal(TenantStatus.Inactive, await second.GetGrain<ITenantGrain>(tenant.Value).GetStatusAsync());
+        }
+        finally
+        {
+            CallerTenant.Clear();
+        }
+    }
+
+    [Fact]
+    public async Task TenantGrain_rejects_blank_names()
+    {
+        var tenant = TenantId.New();
+        using var scope = TenantScope.Begin(tenant);
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.GetGrain<ITenantGrain>(tenant.Value).CreateAsync("  "));
+    }
+}
