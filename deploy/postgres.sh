@@ -99,6 +99,10 @@ start() {
     if running; then
         say "already running on 127.0.0.1:$port"
     else
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            say "port $port is already in use by another program; set PULSEPOINT_PG_PORT to a free port"
+            exit 1
+        fi
         say "starting on 127.0.0.1:$port (log: $dir/postgres.log)"
         as_pg "$(bindir)/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 \
             -o "-c listen_addresses=127.0.0.1 -p $port -k $sock -c max_connections=300 -c shared_buffers=256MB" start >/dev/null \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real services, doing its own set-up and tear-down:
-# starts PostgreSQL (installing it with apt if missing) on a loopback port under .local/,
+# starts PostgreSQL (installing it with apt if missing) on loopback port 55433 under .local/,
 # runs `dotnet test` (the test fixture creates and migrates a fresh pulsepoint_test database),
 # stops what it started, and ends with one line: "N passed, N failed[, N skipped]".
 #
@@ -11,6 +11,10 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 results=$root/.local/test-results
+# A PostgreSQL of the tests' own, apart from the one deploy/run-local.sh uses, so a test run never
+# touches a newcomer's demo data and both can run at once.
+export PULSEPOINT_PG_PORT=${PULSEPOINT_TEST_PG_PORT:-55433}
+export PULSEPOINT_PG_DIR=${PULSEPOINT_TEST_PG_DIR:-$root/.local/postgres-test}
 
 started_pg=0
 if ! deploy/postgres.sh status >/dev/null 2>&1; then started_pg=1; fi
