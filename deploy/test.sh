@@ -29,6 +29,9 @@ rm -rf "$results"
 dotnet test PulsePoint.sln -c Release --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" </dev/null
 status=$?
 
+# Stop what we started before the summary, so the summary is the run's last line.
+cleanup
+trap - EXIT
 deploy/trx-summary.sh "$results"
 summary_status=$?
 [ "$status" = 0 ] || exit "$status"
