@@ -19,6 +19,7 @@ public static class SiloHostExtensions
         var database = ValidatedOptions.Bind<DatabaseOptions>(builder.Configuration, DatabaseOptions.Section);
         builder.WebHost.UseUrls(silo.WebUrl);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(silo));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
 
         // Registered before UseOrleans so it runs, and can refuse, before the silo starts.
         builder.Services.AddHostedService<StartupSafetyCheck>();

@@ -29,4 +29,12 @@ public sealed class SiloOptions
     /// <summary>Where the web host (dashboard, health, metrics) listens. Loopback unless configured otherwise.</summary>
     [Required, Url(ErrorMessage = "PulsePoint:Silo:WebUrl must be an http(s) URL such as http://127.0.0.1:8080")]
     public string WebUrl { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>
+    /// How long a stopping silo (SIGTERM) may take to flush event buffers, hand over grains and leave
+    /// the membership table before the host gives up. Keep it below the orchestrator's kill deadline
+    /// (60 s in deploy/).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "PulsePoint:Silo:ShutdownTimeout must be between 1 s and 10 min")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(45);
 }
