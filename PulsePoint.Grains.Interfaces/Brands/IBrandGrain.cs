@@ -9,7 +9,7 @@ namespace PulsePoint.Brands;
 /// Errors: <see cref="BrandNotFoundException"/> (no such brand for the caller's tenant — also for another
 /// tenant's brand id), <see cref="InvalidBrandIdException"/>, <see cref="InvalidDateRangeException"/>,
 /// <see cref="Tenancy.TenantInactiveException"/>, <see cref="Tenancy.TenantNotFoundException"/>,
-/// <see cref="BrandNameTakenException"/>.
+/// <see cref="BrandNameTakenException"/>, <see cref="BrandStorageException"/>.
 /// </remarks>
 public interface IBrandGrain : Tenancy.ITenantScopedGrain
 {

@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace PulsePoint.Brands;
 
 /// <summary>
@@ -12,6 +10,6 @@ public interface IBrandMetricsGrain : Tenancy.ITenantKeyedGrain
     /// Per brand: orders, revenue, active campaigns and ad spend in <paramref name="range"/>, highest
     /// revenue first. Brands without activity are included with zeros.
     /// </summary>
-    [ReadOnly]
+    /// <remarks>Deliberately not [ReadOnly]: read-only calls interleave, and an unbounded number of concurrent aggregates would exhaust the connection pool.</remarks>
     Task<IReadOnlyList<BrandMetrics>> GetCrossBrandMetricsAsync(DateRange range);
 }

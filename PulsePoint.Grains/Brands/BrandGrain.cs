@@ -13,20 +13,23 @@ namespace PulsePoint.Brands;
 /// </summary>
 internal sealed partial class BrandGrain(
     TenantDatabase database,
+    BrandQueryGate gate,
     IOptions<BrandOptions> options,
     TimeProvider time,
     ILogger<BrandGrain> logger) : Grain, IBrandGrain
 {
     private TenantId _tenant;
+    private bool _tenantValid;
     private Guid _brand;
     private BrandSummaryCache _cache = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _brand = this.GetPrimaryKey(out var extension);
-        // The call filter has already matched the extension to the caller; parse again so a grain
-        // reached any other way still never runs SQL for an unvalidated tenant.
-        _tenant = TenantId.Parse(extension);
+        // Activation precedes the call filter, so a malformed extension must not fail here (the filter
+        // then refuses the call as a tenant mismatch); a call that got past it anyway is refused in
+        // AdmitAsync, so SQL never runs for an unvalidated tenant.
+        _tenantValid = TenantId.TryParse(extension, out _tenant);
         _cache = new BrandSummaryCache(options.Value.SummaryCacheTtl, options.Value.SummaryCacheCapacity, time);
         return Task.CompletedTask;
     }
@@ -51,7 +54,7 @@ internal sealed partial class BrandGrain(
     async Task<BrandInfo> IBrandGrain.GetAsync()
     {
         await AdmitAsync();
-        var name = await database.RunAsync(_tenant, async session =>
+        var name = await ReadAsync(async session =>
         {
             await using var select = session.Command(BrandSql.Select).Bind(_brand);
             return await select.ExecuteScalarAsync(session.CancellationToken) as string;
@@ -68,7 +71,7 @@ internal sealed partial class BrandGrain(
             return cached;
         }
 
-        var summary = await database.RunAsync(_tenant, async session =>
+        var summary = await ReadAsync(async session =>
         {
             await using var select = session.Command(BrandSql.Summary)
                 .Bind(_brand).Bind(range.Start).Bind(range.EndExclusive).Bind(range.From).Bind(range.To);
@@ -167,12 +170,24 @@ internal sealed partial class BrandGrain(
         return name ?? throw NotFound();
     }
 
+    private async Task<T> ReadAsync<T>(Func<TenantSession, Task<T>> work)
+    {
+        try
+        {
+            return await gate.RunAsync(() => database.RunAsync(_tenant, work));
+        }
+        catch (NpgsqlException e)
+        {
+            throw Storage(e);
+        }
+    }
+
     /// <summary>Maps constraint errors to the contract's exceptions; neither says anything about other tenants.</summary>
     private async Task<T> RunWriteAsync<T>(Func<TenantSession, Task<T>> work)
     {
         try
         {
-            return await database.RunAsync(_tenant, work);
+            return await gate.RunAsync(() => database.RunAsync(_tenant, work));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -184,10 +199,25 @@ internal sealed partial class BrandGrain(
         {
             throw new BrandNameTakenException("Another brand of this tenant already has that name.");
         }
+        catch (NpgsqlException e)
+        {
+            throw Storage(e);
+        }
+    }
+
+    private BrandStorageException Storage(NpgsqlException e)
+    {
+        LogStorageFailed(logger, e, _tenant.Value, _brand);
+        return new BrandStorageException($"The brand store failed: {e.Message}");
     }
 
     private async Task AdmitAsync()
     {
+        if (!_tenantValid)
+        {
+            throw new InvalidTenantIdException("the brand grain's key does not carry a tenant id");
+        }
+
         BrandId.Validate(_brand);
         await ActiveTenantCheck.EnsureActiveAsync(GrainFactory, _tenant);
     }
@@ -206,6 +236,9 @@ internal sealed partial class BrandGrain(
             throw new ArgumentException($"A batch holds 1–{IBrandGrain.MaxBatch} items.", parameter);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Brand call for tenant {TenantId}, brand {BrandId} failed in PostgreSQL")]
+    private static partial void LogStorageFailed(ILogger logger, Exception exception, Guid tenantId, Guid brandId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Brand {BrandId} of tenant {TenantId} created or already present")]
     private static partial void LogCreated(ILogger logger, Guid tenantId, Guid brandId);

@@ -1,3 +1,4 @@
+using Npgsql;
 using Orleans.Concurrency;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
@@ -12,11 +13,12 @@ namespace PulsePoint.Brands;
 /// of the tenant from memory and is not reentrant, so a multi-second aggregate over the tenant's
 /// orders there would stall the tenant's status checks (and with them every event and brand call).
 /// This grain holds no state, so it is a stateless worker: concurrent metric queries of one tenant run
-/// in parallel, up to one activation per core per silo, and never queue behind each other. It keeps no
+/// in parallel, up to one activation per core per silo (each runs one query at a time, so a tenant holds
+/// at most that many connections per silo). It keeps no
 /// cache: brand writes would have to reach every activation to invalidate it.
 /// </remarks>
 [StatelessWorker]
-internal sealed class BrandMetricsGrain(TenantDatabase database) : Grain, IBrandMetricsGrain
+internal sealed class BrandMetricsGrain(TenantDatabase database, BrandQueryGate gate) : Grain, IBrandMetricsGrain
 {
     async Task<IReadOnlyList<BrandMetrics>> IBrandMetricsGrain.GetCrossBrandMetricsAsync(DateRange range)
     {
@@ -24,7 +26,18 @@ internal sealed class BrandMetricsGrain(TenantDatabase database) : Grain, IBrand
         var tenant = new TenantId(this.GetPrimaryKey());
         await ActiveTenantCheck.EnsureActiveAsync(GrainFactory, tenant);
         range = (range ?? throw new InvalidDateRangeException("Invalid date range: none was given.")).Validated();
-        return await database.RunAsync(tenant, async session =>
+        try
+        {
+            return await gate.RunAsync(() => QueryAsync(tenant, range));
+        }
+        catch (NpgsqlException e)
+        {
+            throw new BrandStorageException($"The brand store failed: {e.Message}");
+        }
+    }
+
+    private Task<IReadOnlyList<BrandMetrics>> QueryAsync(TenantId tenant, DateRange range) =>
+        database.RunAsync<IReadOnlyList<BrandMetrics>>(tenant, async session =>
         {
             await using var select = session.Command(BrandSql.CrossBrand)
                 .Bind(range.Start).Bind(range.EndExclusive).Bind(range.From).Bind(range.To);
@@ -38,5 +51,4 @@ internal sealed class BrandMetricsGrain(TenantDatabase database) : Grain, IBrand
 
             return rows;
         });
-    }
 }

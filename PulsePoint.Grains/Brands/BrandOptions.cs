@@ -18,4 +18,11 @@ public sealed class BrandOptions
     /// <summary>Most date ranges cached per brand; the oldest entry goes first.</summary>
     [Range(1, 10_000, ErrorMessage = "PulsePoint:Brands:SummaryCacheCapacity must be between 1 and 10000")]
     public int SummaryCacheCapacity { get; set; } = 32;
+
+    /// <summary>
+    /// Most brand queries and writes running at once on one silo (across all tenants). A bulkhead: a burst
+    /// of brand analytics waits here instead of exhausting the connection pool the tenant grains need too.
+    /// </summary>
+    [Range(1, 1_000, ErrorMessage = "PulsePoint:Brands:MaxConcurrentQueries must be between 1 and 1000")]
+    public int MaxConcurrentQueries { get; set; } = 32;
 }
