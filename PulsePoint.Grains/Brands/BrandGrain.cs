@@ -54,11 +54,8 @@ internal sealed partial class BrandGrain(
     async Task<BrandInfo> IBrandGrain.GetAsync()
     {
         await AdmitAsync();
-        var name = await ReadAsync(async session =>
-        {
-            await using var select = session.Command(BrandSql.Select).Bind(_brand);
-            return await select.ExecuteScalarAsync(session.CancellationToken) as string;
-        });
+        var name = await ReadAsync(BrandSql.Select, command => command.Bind(_brand), async (reader, ct) =>
+            await reader.ReadAsync(ct) ? reader.GetString(0) : null);
         return new BrandInfo(_brand, name ?? throw NotFound());
     }
 
@@ -71,27 +68,21 @@ internal sealed partial class BrandGrain(
             return cached;
         }
 
-        var summary = await ReadAsync(async session =>
-        {
-            await using var select = session.Command(BrandSql.Summary)
-                .Bind(_brand).Bind(range.Start).Bind(range.EndExclusive).Bind(range.From).Bind(range.To);
-            await using var reader = await select.ExecuteReaderAsync(session.CancellationToken);
-            if (!await reader.ReadAsync(session.CancellationToken))
-            {
-                return null;
-            }
-
-            return new BrandSummary(
-                _brand,
-                reader.GetString(0),
-                range,
-                reader.GetInt64(1),
-                reader.GetDecimal(2),
-                reader.GetDecimal(3),
-                reader.GetInt64(4),
-                reader.GetInt64(5),
-                reader.GetInt64(6));
-        }) ?? throw NotFound();
+        var summary = await ReadAsync(
+            BrandSql.Summary,
+            command => command.Bind(_brand).Bind(range.Start).Bind(range.EndExclusive).Bind(range.From).Bind(range.To),
+            async (reader, ct) => await reader.ReadAsync(ct)
+                ? new BrandSummary(
+                    _brand,
+                    reader.GetString(0),
+                    range,
+                    reader.GetInt64(1),
+                    reader.GetDecimal(2),
+                    reader.GetDecimal(3),
+                    reader.GetInt64(4),
+                    reader.GetInt64(5),
+                    reader.GetInt64(6))
+                : null) ?? throw NotFound();
 
         _cache.Put(summary);
         return summary;
@@ -170,11 +161,12 @@ internal sealed partial class BrandGrain(
         return name ?? throw NotFound();
     }
 
-    private async Task<T> ReadAsync<T>(Func<TenantSession, Task<T>> work)
+    /// <summary>One tenant-scoped read in one round trip (see <see cref="TenantDatabase.ReadAsync{T}"/>).</summary>
+    private async Task<T> ReadAsync<T>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, CancellationToken, Task<T>> read)
     {
         try
         {
-            return await gate.RunAsync(() => database.RunAsync(_tenant, work));
+            return await gate.RunAsync(() => database.ReadAsync(_tenant, sql, bind, read));
         }
         catch (NpgsqlException e)
         {

@@ -37,18 +37,19 @@ internal sealed class BrandMetricsGrain(TenantDatabase database, BrandQueryGate 
     }
 
     private Task<IReadOnlyList<BrandMetrics>> QueryAsync(TenantId tenant, DateRange range) =>
-        database.RunAsync<IReadOnlyList<BrandMetrics>>(tenant, async session =>
-        {
-            await using var select = session.Command(BrandSql.CrossBrand)
-                .Bind(range.Start).Bind(range.EndExclusive).Bind(range.From).Bind(range.To);
-            await using var reader = await select.ExecuteReaderAsync(session.CancellationToken);
-            var rows = new List<BrandMetrics>();
-            while (await reader.ReadAsync(session.CancellationToken))
+        database.ReadAsync<IReadOnlyList<BrandMetrics>>(
+            tenant,
+            BrandSql.CrossBrand,
+            command => command.Bind(range.Start).Bind(range.EndExclusive).Bind(range.From).Bind(range.To),
+            async (reader, ct) =>
             {
-                rows.Add(new BrandMetrics(
-                    reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetDecimal(3), reader.GetInt64(4), reader.GetDecimal(5)));
-            }
+                var rows = new List<BrandMetrics>();
+                while (await reader.ReadAsync(ct))
+                {
+                    rows.Add(new BrandMetrics(
+                        reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetDecimal(3), reader.GetInt64(4), reader.GetDecimal(5)));
+                }
 
-            return rows;
-        });
+                return rows;
+            });
 }
