@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs PulsePoint on this machine for a newcomer: starts PostgreSQL (installing it with apt if
-# missing), applies the migrations, and hosts one silo with demo tenants and demo traffic.
+# missing), applies the migrations, seeds demo brands/orders once, and hosts one silo with demo tenants and demo traffic.
 # The dashboard is at http://127.0.0.1:8080/dashboard. Ctrl+C stops the silo; PostgreSQL keeps
 # running for the next start (deploy/postgres.sh stop stops it).
 set -euo pipefail
@@ -17,5 +17,7 @@ dotnet build PulsePoint.Silo -c Release -v quiet -nologo -o "$root/.local/silo" 
 silo=("$root/.local/silo/PulsePoint.Silo")
 
 "${silo[@]}" migrate
+# A small brand dataset for the demo tenants; skipped when they already have brands.
+"${silo[@]}" seed-demo --demo-tenants --brands 5 --orders 20000 --days 90 --seed 42
 echo "run-local.sh: starting the silo with demo tenants and traffic; dashboard: http://127.0.0.1:8080/dashboard"
 exec "${silo[@]}" run --PulsePoint:Demo:Enabled=true "$@"

@@ -8,5 +8,8 @@ public static class ScenarioCatalog
     public static IReadOnlyList<Scenario> All { get; } =
     [
         new TenantCheckScenario(),
+        new BrandSummaryScenario(),
+        new CrossBrandMetricsScenario(),
+        new BrandSqlUnderRlsScenario(),
     ];
 }

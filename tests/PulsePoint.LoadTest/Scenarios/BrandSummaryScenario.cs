@@ -1,0 +1,55 @@
+using Npgsql;
+using PulsePoint.Brands;
+using PulsePoint.Client;
+using PulsePoint.Silo.Demo;
+
+namespace PulsePoint.LoadTest.Scenarios;
+
+/// <summary>
+/// A brand's 30-day summary through the client, the call filter, BrandGrain and RLS, against the very
+/// same SQL (its explicit tenant_id = $1 filter) run directly as the BYPASSRLS pipeline role. Run the
+/// silo with PulsePoint__Brands__SummaryCacheTtl=00:00:00 to measure SQL rather than grain memory.
+/// </summary>
+public sealed class BrandSummaryScenario : Scenario
+{
+    private DemoDataPlan _plan = null!;
+
+    public override string Name => "brand-summary";
+
+    public override string Description => "BrandGrain.GetSummaryAsync, random brand and 30-day window, under RLS";
+
+    public override string? Baseline => "the same summary SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role";
+
+    public override async Task SetupAsync(LoadContext context, CancellationToken cancellationToken) =>
+        _plan = await BrandLoadData.EnsureSeededAsync(context, cancellationToken);
+
+    public override async Task RunOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
+    {
+        var (tenant, brand) = BrandLoadData.PickBrand(_plan, context, random);
+        using (TenantScope.Begin(tenant))
+        {
+            var summary = await context.Client.GetGrain<IBrandGrain>(brand, tenant.ToString()).GetSummaryAsync(BrandLoadData.PickRange(random));
+            if (summary.BrandId != brand)
+            {
+                throw new InvalidOperationException("summary of another brand");
+            }
+        }
+    }
+
+    public override async Task RunBaselineOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
+    {
+        var (tenant, brand) = BrandLoadData.PickBrand(_plan, context, random);
+        var range = BrandLoadData.PickRange(random);
+        await using var command = context.Pipeline.CreateCommand(BrandSql.Summary);
+        foreach (var value in new object[] { tenant.Value, brand, range.Start, range.EndExclusive, range.From, range.To })
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("no such brand");
+        }
+    }
+}
