@@ -122,7 +122,7 @@ internal sealed partial class EventSinkGrain(
                 continue;
             }
 
-            accepted.Add(e);
+            accepted.Add(AsStored(e));
             acceptedIndex.Add(i);
         }
 
@@ -292,6 +292,20 @@ internal sealed partial class EventSinkGrain(
         {
             _buffered -= count;
         }
+    }
+
+    /// <summary>
+    /// The event exactly as PostgreSQL will return it (UTC, microseconds, cost to 8 decimals), so that
+    /// destinations get the same values whether the relay hands them over from memory or reads them back.
+    /// </summary>
+    private static StructuredEvent AsStored(StructuredEvent e)
+    {
+        var utc = e.Timestamp.ToUniversalTime();
+        var timestamp = new DateTimeOffset(utc.Ticks - utc.Ticks % 10, TimeSpan.Zero);
+        var cost = e.CostUsd is { } c ? Math.Round(c, 8, MidpointRounding.AwayFromZero) : (decimal?)null;
+        return timestamp == e.Timestamp && timestamp.Offset == e.Timestamp.Offset && cost == e.CostUsd
+            ? e
+            : e with { Timestamp = timestamp, CostUsd = cost };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} could not load its outbox cursors at activation")]
