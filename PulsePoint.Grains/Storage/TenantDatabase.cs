@@ -29,6 +29,44 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>
+    /// One read-only statement scoped to <paramref name="tenant"/> in a single round trip: the tenant
+    /// setting and the query go as one batch, which PostgreSQL runs as one implicit transaction, so the
+    /// transaction-local setting applies to the query and ends with it. <paramref name="sql"/>'s
+    /// <c>$1</c> is the tenant id (keep the defensive <c>tenant_id = $1</c> filter); further
+    /// parameters are appended by <paramref name="bind"/>.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(
+        TenantId tenant,
+        string sql,
+        Action<NpgsqlCommand>? bind,
+        Func<NpgsqlDataReader, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken = default)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var set = new NpgsqlBatchCommand(SetTenantSql);
+        set.Parameters.Add(new NpgsqlParameter { Value = tenant.ToString() });
+        batch.BatchCommands.Add(set);
+        var query = new NpgsqlBatchCommand(sql);
+        query.Parameters.Add(new NpgsqlParameter { Value = tenant.Value });
+        if (bind is not null)
+        {
+            // Bind through a throw-away command so call sites use the same Bind() helper as elsewhere.
+            using var parameters = new NpgsqlCommand();
+            bind(parameters);
+            foreach (var parameter in parameters.Parameters.ToArray())
+            {
+                parameters.Parameters.Remove(parameter);
+                query.Parameters.Add(parameter);
+            }
+        }
+
+        batch.BatchCommands.Add(query);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return await read(reader, cancellationToken);
+    }
+
     /// <summary>Runs <paramref name="work"/> in a transaction scoped to <paramref name="tenant"/> and commits it.</summary>
     public Task RunAsync(TenantId tenant, Func<TenantSession, Task> work, CancellationToken cancellationToken = default) =>
         RunAsync(tenant, async session =>

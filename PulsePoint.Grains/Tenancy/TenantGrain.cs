@@ -119,14 +119,10 @@ internal sealed partial class TenantGrain(
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var (status, name) = await database.RunAsync(_tenant, async session =>
-        {
-            await using var select = session.Command(SelectSql);
-            await using var reader = await select.ExecuteReaderAsync(session.CancellationToken);
-            return await reader.ReadAsync(session.CancellationToken)
+        var (status, name) = await database.ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
+            await reader.ReadAsync(ct)
                 ? (FromColumn(reader.GetString(1)), reader.GetString(0))
-                : (TenantStatus.NotFound, (string?)null);
-        }, cancellationToken);
+                : (TenantStatus.NotFound, (string?)null), cancellationToken);
 
         _status = status;
         _name = name;

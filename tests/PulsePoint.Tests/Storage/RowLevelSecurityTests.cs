@@ -100,6 +100,24 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rls_single_round_trip_read_sees_own_rows_and_leaves_nothing_on_the_connection()
+    {
+        await using var single = TestDatabase.CreateDataSource(TestDatabase.Application, maxPoolSize: 1);
+        var database = new TenantDatabase(single);
+
+        var names = await database.ReadAsync(_a.Tenant, "select name from brands where tenant_id = $1 or tenant_id = $2",
+            command => command.Bind(_b.Tenant.Value), ReadNamesAsync);
+        var foreign = await database.ReadAsync(_b.Tenant, "select name from brands where tenant_id = $2",
+            command => command.Bind(_a.Tenant.Value), ReadNamesAsync);
+
+        await using var connection = await single.OpenConnectionAsync();
+        await using var leftover = new NpgsqlCommand("select coalesce(current_setting('app.current_tenant_id', true), '')", connection);
+        Assert.Equal(["Tenant A brand"], names);
+        Assert.Empty(foreign);
+        Assert.Equal("", await leftover.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Rls_where_clause_tampering_returns_only_own_rows()
     {
         var names = await _database.RunAsync(_a.Tenant, async session =>
@@ -131,6 +149,17 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
         var error = Assert.Throws<InvalidTenantIdException>(() => TenantId.Parse(text));
         Assert.StartsWith("Invalid tenant id", error.Message);
         Assert.Throws<InvalidTenantIdException>(() => PulsePoint.Client.TenantScope.Begin(text));
+    }
+
+    private static async Task<List<string>> ReadNamesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     private static async Task<int> CountBrandsAsync(TenantSession session, TenantId owner)

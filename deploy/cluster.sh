@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# A local N-silo PulsePoint cluster: N silo processes on loopback with ADO.NET membership in one
+# PostgreSQL (started by deploy/postgres.sh). Silo i (1..N) uses silo port 11110+i, gateway
+# 30000+i-1 and web http://127.0.0.1:(8080+i-1) — silo 1 gets the usual 11111 / 30000 / 8080.
+#
+#   deploy/cluster.sh start [N]   build, migrate, start N silos (default 3), wait until each is ready
+#   deploy/cluster.sh stop        SIGTERM every silo (graceful: leaves membership), kill after 60 s
+#   deploy/cluster.sh status      list the silos and their readiness
+#   deploy/cluster.sh env         print the client settings (AdoNet gateway discovery) as export lines
+#   deploy/cluster.sh kill I      kill -9 silo I (fault testing)
+#   deploy/cluster.sh restart I   start silo I again after a stop or kill
+#
+# Extra silo settings can be passed as environment variables (PulsePoint__...). Logs and pids are
+# under .local/cluster/.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+state=$root/.local/cluster
+bin=$root/.local/cluster-silo
+cluster_id=${PULSEPOINT_CLUSTER_ID:-pulsepoint-local-cluster}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+say() { printf 'cluster.sh: %s\n' "$*" >&2; }
+web_port() { echo $((8080 + $1 - 1)); }
+
+alive() { [ -f "$state/silo-$1.pid" ] && kill -0 "$(cat "$state/silo-$1.pid")" 2>/dev/null; }
+
+start_one() {
+    local i=$1
+    if alive "$i"; then say "silo $i already running (pid $(cat "$state/silo-$i.pid"))"; return; fi
+    PulsePoint__Silo__Clustering=AdoNet \
+    PulsePoint__Silo__ClusterId="$cluster_id" \
+    PulsePoint__Silo__SiloPort=$((11110 + i)) \
+    PulsePoint__Silo__GatewayPort=$((30000 + i - 1)) \
+    PulsePoint__Silo__WebUrl="http://127.0.0.1:$(web_port "$i")" \
+        nohup "$bin/PulsePoint.Silo" run >"$state/silo-$i.log" 2>&1 </dev/null &
+    echo $! >"$state/silo-$i.pid"
+    say "silo $i starting (pid $!, web http://127.0.0.1:$(web_port "$i"), log $state/silo-$i.log)"
+}
+
+wait_ready() {
+    local i=$1 deadline=$((SECONDS + 90))
+    until curl -fsS "http://127.0.0.1:$(web_port "$i")/readyz" >/dev/null 2>&1; do
+        if ! alive "$i"; then say "silo $i exited; last log lines:"; tail -n 5 "$state/silo-$i.log" >&2; return 1; fi
+        if [ $SECONDS -ge $deadline ]; then say "silo $i not ready after 90 s"; return 1; fi
+        sleep 0.5
+    done
+    say "silo $i ready: dashboard http://127.0.0.1:$(web_port "$i")/dashboard"
+}
+
+stop_one() {
+    local i=$1 pid
+    alive "$i" || { rm -f "$state/silo-$i.pid"; return 0; }
+    pid=$(cat "$state/silo-$i.pid")
+    kill -TERM "$pid"
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then say "silo $i did not stop in 60 s; killing"; kill -9 "$pid"; fi
+    rm -f "$state/silo-$i.pid"
+    say "silo $i stopped"
+}
+
+silos() { ls "$state"/silo-*.pid 2>/dev/null | sed -E 's/.*silo-([0-9]+)\.pid/\1/' | sort -n; }
+
+case "${1:-}" in
+    start)
+        n=${2:-3}
+        [[ "$n" =~ ^[1-9][0-9]?$ ]] || { say "N must be 1-99"; exit 2; }
+        mkdir -p "$state"
+        deploy/postgres.sh start
+        eval "$(deploy/postgres.sh env)"
+        say "building the silo"
+        dotnet build PulsePoint.Silo -c Release -v quiet -nologo -o "$bin" >/dev/null
+        "$bin/PulsePoint.Silo" migrate
+        for i in $(seq 1 "$n"); do start_one "$i"; wait_ready "$i"; done
+        ;;
+    stop) for i in $(silos); do stop_one "$i"; done ;;
+    kill)
+        i=${2:?silo index}; alive "$i" || { say "silo $i is not running"; exit 1; }
+        kill -9 "$(cat "$state/silo-$i.pid")"; say "silo $i killed (-9)" ;;
+    restart)
+        i=${2:?silo index}; eval "$(deploy/postgres.sh env)"; start_one "$i"; wait_ready "$i" ;;
+    status)
+        for i in $(silos); do
+            if alive "$i"; then
+                ready=$(curl -fsS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(web_port "$i")/readyz" 2>/dev/null || true)
+                echo "silo $i: running (pid $(cat "$state/silo-$i.pid")), /readyz ${ready:-down}"
+            else
+                echo "silo $i: not running"
+            fi
+        done ;;
+    env)
+        app=$(deploy/postgres.sh env | sed -n "s/^export PulsePoint__Database__Application='\(.*\)'$/\1/p")
+        echo "export PulsePoint__Client__Clustering=AdoNet"
+        echo "export PulsePoint__Client__ClusterId=$cluster_id"
+        echo "export PulsePoint__Client__MembershipConnectionString='$app'"
+        ;;
+    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,42 @@
+using Npgsql;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.LoadTest;
+
+/// <summary>What scenarios share: the cluster client, the database roles, the tenants, the options.</summary>
+public sealed class LoadContext(IClusterClient client, NpgsqlDataSource application, NpgsqlDataSource pipeline, LoadOptions options) : IAsyncDisposable
+{
+    public IClusterClient Client { get; } = client;
+
+    /// <summary>The application role (RLS applies), for baselines that must pay what PulsePoint pays.</summary>
+    public NpgsqlDataSource Application { get; } = application;
+
+    /// <summary>The pipeline role (BYPASSRLS), for bulk set-up and no-RLS baselines.</summary>
+    public NpgsqlDataSource Pipeline { get; } = pipeline;
+
+    public LoadOptions Options { get; } = options;
+
+    /// <summary>The load's tenants, derived from the seed so every run uses the same ids.</summary>
+    public IReadOnlyList<TenantId> Tenants { get; } = DeriveTenants(options.Seed, options.Tenants);
+
+    public TenantId PickTenant(Random random) => Tenants[random.Next(Tenants.Count)];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Application.DisposeAsync();
+        await Pipeline.DisposeAsync();
+    }
+
+    private static TenantId[] DeriveTenants(int seed, int count)
+    {
+        var random = new Random(seed);
+        var bytes = new byte[16];
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            random.NextBytes(bytes);
+            bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4 layout in Guid's little-endian field order
+            bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+            return new TenantId(new Guid(bytes));
+        }).ToArray();
+    }
+}

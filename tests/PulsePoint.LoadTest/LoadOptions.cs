@@ -1,0 +1,99 @@
+using System.Globalization;
+
+namespace PulsePoint.LoadTest;
+
+/// <summary>The driver's options, from <c>--name value</c> arguments.</summary>
+public sealed class LoadOptions
+{
+    public List<string> Scenarios { get; } = [];
+
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan WarmUp { get; set; } = TimeSpan.FromSeconds(3);
+
+    public int Concurrency { get; set; } = 16;
+
+    /// <summary>Open-loop target rate (operations/s); null runs closed-loop at full speed.</summary>
+    public double? Rate { get; set; }
+
+    public int Tenants { get; set; } = 100;
+
+    public int Brands { get; set; } = 5;
+
+    public int Seed { get; set; } = 42;
+
+    public string? JsonPath { get; set; }
+
+    /// <summary>Exit non-zero when errors / operations exceeds this.</summary>
+    public double MaxErrorRate { get; set; } = 0.01;
+
+    public bool Baseline { get; set; } = true;
+
+    /// <summary>Start a silo inside the driver instead of connecting to a running cluster.</summary>
+    public bool InProcess { get; set; }
+
+    public int GatewayPort { get; set; } = 30000;
+
+    public int SiloPort { get; set; } = 11111;
+
+    public const string Usage = """
+        PulsePoint load-test driver
+
+        usage: PulsePoint.LoadTest [options] SCENARIO [SCENARIO ...]   (or: all)
+
+        options:
+          --duration SECONDS     measured time per phase (20)
+          --warmup SECONDS       unmeasured time before each phase (3)
+          --concurrency N        concurrent callers (16)
+          --rate OPS             open-loop target rate; latency counts from each call's intended start
+                                 (corrects coordinated omission). Default: closed loop at full speed
+          --tenants N            tenants used (100)        --brands N   brands per tenant (5)
+          --seed N               seed for ids and choices (42)
+          --no-baseline          skip the baseline phases
+          --json FILE            write every figure as JSON
+          --max-error-rate F     exit 1 when errors/operations exceeds F (0.01)
+          --in-process           host a silo inside the driver (ports --silo-port, --gateway-port)
+          --gateway-port N       the cluster's gateway (30000)  --silo-port N  (11111)
+
+        Database settings as for the silo: PulsePoint__Database__Application / __Pipeline (see
+        deploy/postgres.sh env). Connects to a Localhost cluster, or AdoNet with PulsePoint__Client__*.
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            double Number() => double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0
+                ? v : throw new ArgumentException($"{args[i]} needs a non-negative number");
+            int Whole() => (int)Number() is var n && n >= 1 ? n : throw new ArgumentException($"{args[i]} needs a whole number ≥ 1");
+
+            switch (args[i])
+            {
+                case "--duration": options.Duration = TimeSpan.FromSeconds(Number()); break;
+                case "--warmup": options.WarmUp = TimeSpan.FromSeconds(Number()); break;
+                case "--concurrency": options.Concurrency = Whole(); break;
+                case "--rate": options.Rate = Number() is > 0 and var r ? r : throw new ArgumentException("--rate must be > 0"); break;
+                case "--tenants": options.Tenants = Whole(); break;
+                case "--brands": options.Brands = Whole(); break;
+                case "--seed": options.Seed = (int)Number(); break;
+                case "--json": options.JsonPath = Next(); break;
+                case "--max-error-rate": options.MaxErrorRate = Number(); break;
+                case "--no-baseline": options.Baseline = false; break;
+                case "--in-process": options.InProcess = true; break;
+                case "--gateway-port": options.GatewayPort = Whole(); break;
+                case "--silo-port": options.SiloPort = Whole(); break;
+                case var s when s.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"unknown option {s}");
+                default: options.Scenarios.Add(args[i]); break;
+            }
+        }
+
+        if (options.Scenarios.Count == 0)
+        {
+            throw new ArgumentException("name at least one scenario (or: all)");
+        }
+
+        return options;
+    }
+}

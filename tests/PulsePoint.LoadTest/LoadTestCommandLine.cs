@@ -1,0 +1,142 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using PulsePoint.Client;
+using PulsePoint.Silo.Hosting;
+
+namespace PulsePoint.LoadTest;
+
+/// <summary>Parses options, connects (or hosts a silo), runs the scenarios, prints and writes the results.</summary>
+public static class LoadTestCommandLine
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        LoadOptions options;
+        try
+        {
+            if (args.Contains("--help") || args.Contains("-h"))
+            {
+                output.WriteLine(LoadOptions.Usage);
+                return 0;
+            }
+
+            options = LoadOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"PulsePoint.LoadTest: {e.Message}; see --help");
+            return 2;
+        }
+
+        if (options.Scenarios.FirstOrDefault(name => name != "all" && ScenarioCatalog.All.All(s => s.Name != name)) is { } unknown)
+        {
+            Console.Error.WriteLine($"PulsePoint.LoadTest: unknown scenario '{unknown}'; known: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}");
+            return 2;
+        }
+
+        var scenarios = options.Scenarios.Contains("all")
+            ? ScenarioCatalog.All.ToList()
+            : options.Scenarios.Select(name => ScenarioCatalog.All.First(s => s.Name == name)).ToList();
+
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var application = configuration["PulsePoint:Database:Application"];
+        var pipeline = configuration["PulsePoint:Database:Pipeline"];
+        if (string.IsNullOrWhiteSpace(application) || string.IsNullOrWhiteSpace(pipeline))
+        {
+            Console.Error.WriteLine("PulsePoint.LoadTest: set PulsePoint__Database__Application and PulsePoint__Database__Pipeline (eval \"$(deploy/postgres.sh env)\")");
+            return 2;
+        }
+
+        var silo = options.InProcess ? await StartSiloAsync(options, cancellationToken) : null;
+        var clientHost = await ConnectAsync(options, cancellationToken);
+        try
+        {
+            await using var context = new LoadContext(
+                clientHost.Services.GetRequiredService<IClusterClient>(),
+                NpgsqlDataSource.Create(application),
+                NpgsqlDataSource.Create(pipeline),
+                options);
+            return await RunScenariosAsync(context, options, output, cancellationToken);
+        }
+        finally
+        {
+            // Client first, then the silo, each stopped gracefully so the silo leaves the cluster cleanly.
+            await clientHost.StopAsync(CancellationToken.None);
+            clientHost.Dispose();
+            if (silo is not null)
+            {
+                await silo.StopAsync(CancellationToken.None);
+                await silo.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<int> RunScenariosAsync(LoadContext context, LoadOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        var scenarios = options.Scenarios.Contains("all")
+            ? ScenarioCatalog.All.ToList()
+            : options.Scenarios.Select(name => ScenarioCatalog.All.First(s => s.Name == name)).ToList();
+
+        var progress = new ProgressLine();
+        var results = new List<ScenarioResult>();
+        foreach (var scenario in scenarios)
+        {
+            Console.Error.WriteLine($"{scenario.Name}: setting up");
+            await scenario.SetupAsync(context, cancellationToken);
+            await scenario.BeforeMeasuredRunAsync(context, cancellationToken);
+            var pulsePoint = await LoadRunner.RunAsync("pulsepoint", (random, ct) => scenario.RunOnceAsync(context, random, ct), options, progress, cancellationToken);
+            var extra = await scenario.ExtraFiguresAsync(context, pulsePoint.Operations, cancellationToken);
+            var baseline = options.Baseline && scenario.Baseline is not null
+                ? await LoadRunner.RunAsync("baseline", (random, ct) => scenario.RunBaselineOnceAsync(context, random, ct), options, progress, cancellationToken)
+                : null;
+            results.Add(new ScenarioResult(scenario, pulsePoint, baseline, extra));
+        }
+
+        Report.WriteTable(output, options, results);
+        if (options.JsonPath is { } path)
+        {
+            await Report.WriteJsonAsync(path, options, results);
+            output.WriteLine($"figures written to {path}");
+        }
+
+        var worst = results.Max(r => r.PulsePoint.ErrorRate);
+        if (worst > options.MaxErrorRate)
+        {
+            Console.Error.WriteLine($"PulsePoint.LoadTest: error rate {worst:P2} exceeds --max-error-rate {options.MaxErrorRate:P2}");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static async Task<IHost> ConnectAsync(LoadOptions options, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddPulsePointClient(o => o.GatewayPort = options.GatewayPort);
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    private static async Task<WebApplication> StartSiloAsync(LoadOptions options, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args =
+            [
+                "--PulsePoint:Silo:WebUrl=http://127.0.0.1:0",
+                $"--PulsePoint:Silo:SiloPort={options.SiloPort}",
+                $"--PulsePoint:Silo:GatewayPort={options.GatewayPort}",
+                "--Logging:LogLevel:Default=Warning",
+                "--Logging:LogLevel:Orleans.Runtime.Silo=Warning",
+            ],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddPulsePointSilo();
+        var app = builder.Build();
+        app.MapPulsePointEndpoints();
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+}

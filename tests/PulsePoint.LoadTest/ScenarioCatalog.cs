@@ -1,0 +1,12 @@
+using PulsePoint.LoadTest.Scenarios;
+
+namespace PulsePoint.LoadTest;
+
+/// <summary>Every scenario the driver knows, in the order <c>all</c> runs them.</summary>
+public static class ScenarioCatalog
+{
+    public static IReadOnlyList<Scenario> All { get; } =
+    [
+        new TenantCheckScenario(),
+    ];
+}
