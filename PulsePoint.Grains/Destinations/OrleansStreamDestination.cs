@@ -23,12 +23,10 @@ internal sealed class OrleansStreamDestination(IClusterClient cluster) : IEventD
         foreach (var tenant in batch.GroupBy(e => e.TenantId))
         {
             var stream = provider.GetStream<StructuredEvent>(StreamId.Create(EventStreams.Namespace, tenant.Key.Value));
-            // In order, one at a time: a tenant's subscribers see its events in commit order.
-            foreach (var e in tenant)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                await stream.OnNextAsync(e);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            // One stream message per tenant and batch (the events keep commit order inside it): a message
+            // per event costs a queue-grain call each and halved the sink's throughput in the benchmark.
+            await stream.OnNextBatchAsync(tenant.ToArray());
         }
     }
 }

@@ -5,7 +5,7 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.Events;
 
 /// <summary>The one mapping between <see cref="StructuredEvent"/> and a row of <c>observability_events</c>.</summary>
-internal static class EventRows
+public static class EventRows
 {
     /// <summary>The event's own columns, in the order <see cref="WriteAsync"/> and <see cref="Read"/> use.</summary>
     public const string EventColumns =

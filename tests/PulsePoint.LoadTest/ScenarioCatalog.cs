@@ -8,5 +8,6 @@ public static class ScenarioCatalog
     public static IReadOnlyList<Scenario> All { get; } =
     [
         new TenantCheckScenario(),
+        new IngestScenario(),
     ];
 }
