@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PulsePoint.Client;
 using PulsePoint.Events;
 using PulsePoint.Tenancy;
@@ -38,6 +40,24 @@ public sealed class OutboxRelayTests(ClusterFixture fixture)
                 "select position from event_destination_cursors where destination = $1 and shard = $2",
                 RecordingDestination.DestinationName, shard) >= lastPosition,
             Patience));
+    }
+
+    [Fact]
+    public async Task Readiness_reports_the_lag_of_every_destination_and_stays_healthy_when_caught_up()
+    {
+        var tenant = TenantId.New();
+        await fixture.Events.TrackAsync(TestEvents.Answer(tenant));
+        var silo = fixture.Cluster.Silos.Select(s => s.ServiceProvider)
+            .First(sp => sp.GetRequiredService<PulsePoint.Destinations.RelayLagMonitor>().ByDestination().Count > 0);
+        var health = silo.GetRequiredService<HealthCheckService>();
+
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains("ready") && check.Name == "event-relay");
+
+        var entry = report.Entries["event-relay"];
+        Assert.Contains(RecordingDestination.DestinationName, entry.Data.Keys);
+        Assert.Contains("realtime", entry.Data.Keys);
+        // Lag never makes it Unhealthy: PostgreSQL still takes events and the relay catches up.
+        Assert.NotEqual(HealthStatus.Unhealthy, entry.Status);
     }
 
     [Fact]
