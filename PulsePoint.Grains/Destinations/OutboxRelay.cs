@@ -134,7 +134,11 @@ public sealed partial class OutboxRelay
 
                 d.OldestUndeliveredAt ??= batch[0].IngestedAt;
                 Report(d);
-                await d.Destination.DeliverAsync(batch.Select(c => c.Event).ToArray(), ct);
+                var events = batch.Select(c => c.Event).ToArray();
+                // Delivery runs on the thread pool, not on the sink grain's scheduler, so a destination's
+                // own work (stream queue calls, HTTP, serialisation) never holds up appends and flushes.
+                // The continuation comes back to the grain, which alone touches the relay's state.
+                await Task.Run(() => d.Destination.DeliverAsync(events, ct), ct);
                 await _cursors.AdvanceAsync(d.Destination.Name, _shard, batch[^1].Position, ct);
                 d.Cursor = batch[^1].Position;
                 d.OldestUndeliveredAt = null;
