@@ -109,6 +109,9 @@ public sealed partial class OutboxRelay
 
     private async Task PumpAsync(DestinationState d)
     {
+        // The pump may be started inside an append; the appending caller's RequestContext (its tenant)
+        // must not ride along on every later delivery.
+        RequestContext.Clear();
         var failures = 0;
         var ct = _stopping.Token;
         while (!ct.IsCancellationRequested)
