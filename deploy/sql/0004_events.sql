@@ -23,6 +23,17 @@
 --   held rows of it.
 -- Re-runnable: IF NOT EXISTS, CREATE OR REPLACE, policies dropped and re-created.
 
+-- On a re-run (the tables exist and the event sink may be writing), take the tables' locks first and
+-- in the sink's order (ids, then events): the statements below need strong locks on both, and taking
+-- them one by one while a flush holds the other would deadlock.
+do $$
+begin
+    if to_regclass('observability_event_ids') is not null and to_regclass('observability_events') is not null then
+        lock table observability_event_ids, observability_events in access exclusive mode;
+    end if;
+end
+$$;
+
 create table if not exists observability_events (
     tenant_id          uuid not null,
     event_id           uuid not null,
