@@ -19,6 +19,7 @@ public static class PulsePointClientExtensions
         builder.Configuration.GetSection(PulsePointClientOptions.Section).Bind(options);
         configure?.Invoke(options);
         builder.UseOrleansClient(client => client.ConfigurePulsePoint(options));
+        builder.Services.AddSingleton(sp => new EventTracker(sp.GetRequiredService<IGrainFactory>(), options.EventShards, sp.GetService<TimeProvider>()));
         return builder;
     }
 
@@ -43,8 +44,17 @@ public static class PulsePointClientExtensions
                 throw new ArgumentException($"PulsePoint:Client:Clustering '{options.Clustering}' is not one of Localhost, AdoNet.", nameof(options));
         }
 
+        if (options.EventStreams)
+        {
+            client.AddPulsePointEventStreams();
+        }
+
         return client.AddPulsePointTenantPropagation();
     }
+
+    /// <summary>Adds the stream provider that <see cref="EventSubscriptions.SubscribeToEventsAsync"/> listens on.</summary>
+    public static IClientBuilder AddPulsePointEventStreams(this IClientBuilder client) =>
+        client.AddMemoryStreams(PulsePoint.Events.EventStreams.ProviderName);
 
     /// <summary>Adds the outgoing filter that carries <see cref="TenantScope.Current"/> to the silos.</summary>
     public static IClientBuilder AddPulsePointTenantPropagation(this IClientBuilder client)

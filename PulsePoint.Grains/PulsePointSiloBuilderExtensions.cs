@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Brands;
+using PulsePoint.Events;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
@@ -25,6 +26,7 @@ public static class PulsePointSiloBuilderExtensions
         services.AddSingleton(TimeProvider.System);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         silo.AddPulsePointBrands(configuration);
+        silo.AddPulsePointEvents(configuration);
         return silo;
     }
 }

@@ -11,5 +11,6 @@ public static class ScenarioCatalog
         new BrandSummaryScenario(),
         new CrossBrandMetricsScenario(),
         new BrandSqlUnderRlsScenario(),
+        new IngestScenario(),
     ];
 }

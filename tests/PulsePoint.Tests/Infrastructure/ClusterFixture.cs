@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Client;
+using PulsePoint.Destinations;
+using PulsePoint.Tests.Events;
 
 namespace PulsePoint.Tests.Infrastructure;
 
@@ -15,7 +18,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public static readonly TimeSpan UnknownTenantIdleTimeout = TimeSpan.FromSeconds(1);
 
+    public const int EventShards = 4;
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>Sends events like a backend service does (validates, picks the shard, waits for the commit).</summary>
+    public EventTracker Events => new(Client, EventShards);
 
     public IClusterClient Client => Cluster.Client;
 
@@ -26,6 +34,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["PulsePoint:Database:Pipeline"] = TestDatabase.Pipeline,
             ["PulsePoint:Tenancy:RefreshPeriod"] = RefreshPeriod.ToString(),
             ["PulsePoint:Tenancy:UnknownTenantIdleTimeout"] = UnknownTenantIdleTimeout.ToString(),
+            ["PulsePoint:Events:Shards"] = EventShards.ToString(),
+            ["PulsePoint:Events:FlushDelay"] = "00:00:00.020",
+            ["PulsePoint:Events:RelayInitialBackoff"] = "00:00:00.050",
+            ["PulsePoint:Events:RelayMaxBackoff"] = "00:00:00.500",
         })
         .Build();
 
@@ -34,8 +46,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         await TestDatabase.EnsureCreatedAsync();
         var configuration = SiloConfiguration();
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration));
-        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddPulsePointGrains(configuration);
+            // A destination the tests control, beside the configured ones (Orleans stream).
+            silo.Services.AddSingleton<IEventDestination>(RecordingDestination.Instance);
+        });
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointEventStreams());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

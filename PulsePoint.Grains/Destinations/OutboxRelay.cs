@@ -1,0 +1,239 @@
+using Microsoft.Extensions.Logging;
+using PulsePoint.Events;
+
+namespace PulsePoint.Destinations;
+
+/// <summary>
+/// Delivers one shard's committed events to every destination, in position order, and records each
+/// destination's progress in its PostgreSQL cursor. Batches just committed are handed over in memory
+/// (the fast path); whenever that is not contiguous with the cursor — after a failure, a restart, or when
+/// too much piled up — the events after the cursor are read back from <c>observability_events</c>, so a
+/// destination outage delays delivery but loses nothing. Each destination has its own pump and retries
+/// with exponential backoff, so one slow destination does not hold back another.
+/// Lives inside the shard's <see cref="EventSinkGrain"/> activation and runs on its scheduler: no locks.
+/// Delivery is at least once; destinations deduplicate by event id.
+/// </summary>
+public sealed partial class OutboxRelay
+{
+    private readonly int _shard;
+    private readonly DestinationState[] _destinations;
+    private readonly EventStore _store;
+    private readonly DestinationCursorStore _cursors;
+    private readonly RelayLagMonitor _monitor;
+    private readonly EventOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Action _keepAlive;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private long _committed = -1;
+
+    internal OutboxRelay(int shard, IEventDestination[] destinations, EventStore store, DestinationCursorStore cursors, RelayLagMonitor monitor,
+        EventOptions options, TimeProvider time, Action keepAlive, ILogger logger)
+    {
+        _shard = shard;
+        _destinations = destinations.Select(d => new DestinationState(d)).ToArray();
+        _store = store;
+        _cursors = cursors;
+        _monitor = monitor;
+        _options = options;
+        _time = time;
+        _keepAlive = keepAlive;
+        _logger = logger;
+    }
+
+    /// <summary>True once the cursors are loaded; the sink commits nothing before, so no event can slip past a new cursor.</summary>
+    public bool IsInitialized { get; private set; }
+
+    /// <summary>Loads (or creates) every destination's cursor and starts the pumps.</summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        if (IsInitialized)
+        {
+            return;
+        }
+
+        var last = await _store.LastPositionAsync(_shard, ct);
+        foreach (var d in _destinations)
+        {
+            d.Cursor = await _cursors.GetOrCreateAsync(d.Destination.Name, _shard, last, ct);
+        }
+
+        _committed = Math.Max(_committed, last);
+        IsInitialized = true;
+        foreach (var d in _destinations)
+        {
+            d.Pump = PumpAsync(d);
+        }
+    }
+
+    /// <summary>A batch (positions contiguous, ascending) was committed; hand it to the pumps.</summary>
+    public void Committed(IReadOnlyList<CommittedEvent> batch)
+    {
+        _committed = Math.Max(_committed, batch[^1].Position);
+        foreach (var d in _destinations)
+        {
+            // Bounded: beyond this the pump reads the events back from PostgreSQL instead.
+            if (d.PendingEvents + batch.Count <= _options.RelayBatchSize * 4)
+            {
+                d.Pending.Enqueue(batch);
+                d.PendingEvents += batch.Count;
+            }
+
+            d.Wake();
+        }
+    }
+
+    /// <summary>Ends the backoff waits, so every destination is tried again now.</summary>
+    public void Resume()
+    {
+        foreach (var d in _destinations)
+        {
+            d.Wake();
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var d in _destinations)
+        {
+            d.Wake();
+            if (d.Pump is { } pump)
+            {
+                await pump;
+            }
+        }
+
+        _monitor.Forget(_shard);
+    }
+
+    private async Task PumpAsync(DestinationState d)
+    {
+        // The pump may be started inside an append; the appending caller's RequestContext (its tenant)
+        // must not ride along on every later delivery.
+        RequestContext.Clear();
+        var failures = 0;
+        var ct = _stopping.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (d.Cursor >= _committed)
+                {
+                    d.OldestUndeliveredAt = null;
+                    d.LastError = null;
+                    Report(d);
+                    await d.WaitAsync();
+                    continue;
+                }
+
+                var batch = TakeContiguous(d) ?? await _store.ReadAfterAsync(_shard, d.Cursor, _options.RelayBatchSize, ct);
+                if (batch.Count == 0)
+                {
+                    // Positions the shard counted but PostgreSQL does not hold (rows dropped by retention).
+                    d.Cursor = _committed;
+                    continue;
+                }
+
+                d.OldestUndeliveredAt ??= batch[0].IngestedAt;
+                Report(d);
+                var events = batch.Select(c => c.Event).ToArray();
+                // Delivery runs on the thread pool, not on the sink grain's scheduler, so a destination's
+                // own work (stream queue calls, HTTP, serialisation) never holds up appends and flushes.
+                // The continuation comes back to the grain, which alone touches the relay's state.
+                await Task.Run(() => d.Destination.DeliverAsync(events, ct), ct);
+                await _cursors.AdvanceAsync(d.Destination.Name, _shard, batch[^1].Position, ct);
+                d.Cursor = batch[^1].Position;
+                d.OldestUndeliveredAt = null;
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                d.LastError = $"{e.GetType().Name}: {e.Message}";
+                Report(d);
+                LogDeliveryFailed(_logger, e, d.Destination.Name, _shard, failures);
+                // Keep the shard active while it owes deliveries; a new activation would resume from the cursor too.
+                _keepAlive();
+                await d.WaitAsync(Backoff(failures), _time);
+            }
+        }
+    }
+
+    /// <summary>The in-memory batches that continue exactly at the cursor, merged up to the relay batch size.</summary>
+    private List<CommittedEvent>? TakeContiguous(DestinationState d)
+    {
+        while (d.Pending.TryPeek(out var stale) && stale[^1].Position <= d.Cursor)
+        {
+            d.PendingEvents -= d.Pending.Dequeue().Count;
+        }
+
+        List<CommittedEvent>? batch = null;
+        var next = d.Cursor + 1;
+        while (d.Pending.TryPeek(out var head) && head[0].Position == next
+               && (batch is null || batch.Count + head.Count <= _options.RelayBatchSize))
+        {
+            d.Pending.Dequeue();
+            d.PendingEvents -= head.Count;
+            (batch ??= []).AddRange(head);
+            next = head[^1].Position + 1;
+        }
+
+        return batch;
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var ticks = _options.RelayInitialBackoff.Ticks * Math.Pow(2, Math.Min(failures - 1, 30));
+        return TimeSpan.FromTicks((long)Math.Min(ticks, _options.RelayMaxBackoff.Ticks));
+    }
+
+    private void Report(DestinationState d) =>
+        _monitor.Report(d.Destination.Name, _shard, new RelayLag(Math.Max(0, _committed - d.Cursor), d.OldestUndeliveredAt, d.LastError));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Destination} from shard {Shard} failed (attempt {Failures}); retrying from the outbox")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string destination, int shard, int failures);
+
+    private sealed class DestinationState(IEventDestination destination)
+    {
+        private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IEventDestination Destination { get; } = destination;
+
+        public long Cursor { get; set; }
+
+        public Queue<IReadOnlyList<CommittedEvent>> Pending { get; } = new();
+
+        public int PendingEvents { get; set; }
+
+        public DateTimeOffset? OldestUndeliveredAt { get; set; }
+
+        public string? LastError { get; set; }
+
+        public Task? Pump { get; set; }
+
+        public void Wake() => _wake.TrySetResult();
+
+        public async Task WaitAsync(TimeSpan? timeout = null, TimeProvider? time = null)
+        {
+            var wake = _wake.Task;
+            if (timeout is { } t)
+            {
+                await Task.WhenAny(wake, Task.Delay(t, time ?? TimeProvider.System));
+            }
+            else
+            {
+                await wake;
+            }
+
+            if (_wake.Task.IsCompleted)
+            {
+                _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Npgsql;
+using NpgsqlTypes;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.Events;
+
+/// <summary>The one mapping between <see cref="StructuredEvent"/> and a row of <c>observability_events</c>.</summary>
+public static class EventRows
+{
+    /// <summary>The event's own columns, in the order <see cref="WriteAsync"/> and <see cref="Read"/> use.</summary>
+    public const string EventColumns =
+        "tenant_id, event_id, occurred_at, request_id, user_id, brand_id, category, event_type, severity, status, " +
+        "duration_ms, cpu_time_ms, tokens_used, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, " +
+        "cost_usd, accuracy_score, was_cached, fallback_used, error_code, error_message, ai_model, schema_version";
+
+    public const string CopySql =
+        "copy observability_events (" + EventColumns + ", shard, position, batch_size) from stdin (format binary)";
+
+    public static async Task WriteAsync(NpgsqlBinaryImporter copy, StructuredEvent e, int shard, long position, int batchSize, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(e.TenantId.Value, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        await WriteNullable(copy, e.RequestId, NpgsqlDbType.Text, ct);
+        await WriteNullable(copy, e.UserId, NpgsqlDbType.Text, ct);
+        await WriteNullable(copy, e.BrandId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(EventNames.Of(e.Category), NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(e.EventType, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(EventNames.Of(e.Severity), NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(EventNames.Of(e.Status), NpgsqlDbType.Text, ct);
+        await WriteNullable(copy, e.DurationMs, NpgsqlDbType.Double, ct);
+        await WriteNullable(copy, e.CpuTimeMs, NpgsqlDbType.Double, ct);
+        await WriteNullable(copy, e.TokensUsed, NpgsqlDbType.Bigint, ct);
+        await WriteNullable(copy, e.TokensInput, NpgsqlDbType.Bigint, ct);
+        await WriteNullable(copy, e.TokensOutput, NpgsqlDbType.Bigint, ct);
+        await WriteNullable(copy, e.TokensCacheRead, NpgsqlDbType.Bigint, ct);
+        await WriteNullable(copy, e.TokensCacheWrite, NpgsqlDbType.Bigint, ct);
+        await WriteNullable(copy, e.CostUsd, NpgsqlDbType.Numeric, ct);
+        await WriteNullable(copy, e.AccuracyScore, NpgsqlDbType.Double, ct);
+        await copy.WriteAsync(e.WasCached, NpgsqlDbType.Boolean, ct);
+        await WriteNullable(copy, e.FallbackUsed, NpgsqlDbType.Text, ct);
+        await WriteNullable(copy, e.ErrorCode, NpgsqlDbType.Text, ct);
+        await WriteNullable(copy, e.ErrorMessage, NpgsqlDbType.Text, ct);
+        await WriteNullable(copy, e.AiModel, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(e.SchemaVersion, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(shard, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(position, NpgsqlDbType.Bigint, ct);
+        await copy.WriteAsync(batchSize, NpgsqlDbType.Integer, ct);
+    }
+
+    /// <summary>Reads the <see cref="EventColumns"/> starting at ordinal <paramref name="o"/>.</summary>
+    public static StructuredEvent Read(NpgsqlDataReader r, int o = 0) => new()
+    {
+        TenantId = new TenantId(r.GetGuid(o)),
+        EventId = r.GetGuid(o + 1),
+        Timestamp = new DateTimeOffset(r.GetFieldValue<DateTime>(o + 2), TimeSpan.Zero),
+        RequestId = Nullable<string>(r, o + 3),
+        UserId = Nullable<string>(r, o + 4),
+        BrandId = r.IsDBNull(o + 5) ? null : r.GetGuid(o + 5),
+        Category = EventNames.ParseCategory(r.GetString(o + 6)) ?? throw Unknown("category", r.GetString(o + 6)),
+        EventType = r.GetString(o + 7),
+        Severity = EventNames.ParseSeverity(r.GetString(o + 8)) ?? throw Unknown("severity", r.GetString(o + 8)),
+        Status = EventNames.ParseStatus(r.GetString(o + 9)) ?? throw Unknown("status", r.GetString(o + 9)),
+        DurationMs = Value<double>(r, o + 10),
+        CpuTimeMs = Value<double>(r, o + 11),
+        TokensUsed = Value<long>(r, o + 12),
+        TokensInput = Value<long>(r, o + 13),
+        TokensOutput = Value<long>(r, o + 14),
+        TokensCacheRead = Value<long>(r, o + 15),
+        TokensCacheWrite = Value<long>(r, o + 16),
+        CostUsd = Value<decimal>(r, o + 17),
+        AccuracyScore = Value<double>(r, o + 18),
+        WasCached = r.GetBoolean(o + 19),
+        FallbackUsed = Nullable<string>(r, o + 20),
+        ErrorCode = Nullable<string>(r, o + 21),
+        ErrorMessage = Nullable<string>(r, o + 22),
+        AiModel = Nullable<string>(r, o + 23),
+        SchemaVersion = r.GetInt32(o + 24),
+    };
+
+    private static Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) where T : class =>
+        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
+
+    private static Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
+        value is { } v ? copy.WriteAsync(v, type, ct) : copy.WriteNullAsync(ct);
+
+    private static T? Nullable<T>(NpgsqlDataReader r, int ordinal) where T : class => r.IsDBNull(ordinal) ? null : r.GetFieldValue<T>(ordinal);
+
+    private static T? Value<T>(NpgsqlDataReader r, int ordinal) where T : struct => r.IsDBNull(ordinal) ? null : r.GetFieldValue<T>(ordinal);
+
+    private static InvalidOperationException Unknown(string what, string value) => new($"observability_events holds an unknown {what} '{value}'");
+}

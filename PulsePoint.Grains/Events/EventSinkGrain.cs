@@ -1,0 +1,325 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Concurrency;
+using PulsePoint.Destinations;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.Events;
+
+/// <summary>
+/// One shard of the event pipeline. Appends are buffered and flushed in batches (group commit): one
+/// PostgreSQL transaction per flush, and each append's task completes only after its batch committed.
+/// The grain is reentrant so appends keep arriving while a flush awaits PostgreSQL; a single flush loop
+/// guarantees that flushes never overlap (which also keeps outbox positions in commit order).
+/// </summary>
+[Reentrant]
+internal sealed partial class EventSinkGrain(
+    EventStore store,
+    OutboxRelayFactory relays,
+    EventMetrics metrics,
+    IOptions<EventOptions> options,
+    TimeProvider time,
+    ILogger<EventSinkGrain> logger) : Grain, IEventSinkGrain
+{
+    private readonly Queue<PendingAppend> _queue = new();
+    private int _shard;
+    private int _buffered;
+    private bool _urgent;
+    private long? _lastPosition;
+    private Task? _flushLoop;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private OutboxRelay _relay = null!;
+
+    private EventOptions Options => options.Value;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyLong();
+        if (key < 0 || key >= Options.Shards)
+        {
+            throw new ArgumentOutOfRangeException(nameof(key), key, $"Event sink shard must be in [0, {Options.Shards}).");
+        }
+
+        _shard = (int)key;
+        _relay = relays.Create(_shard, () => DelayDeactivation(TimeSpan.FromMinutes(2)));
+        try
+        {
+            // Resumes deliveries owed from before; when PostgreSQL is down the first flush retries this.
+            using var timeout = new CancellationTokenSource(Options.FlushTimeout, time);
+            await _relay.InitializeAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            LogRelayNotStarted(logger, e, _shard);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_flushLoop is { IsCompleted: false } loop)
+        {
+            try
+            {
+                await loop.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Deactivation timed out; the appends of that flush fail or complete on their own.
+            }
+        }
+
+        await _relay.StopAsync();
+    }
+
+    async Task<EventAppendOutcome> IEventSinkGrain.AppendAsync(StructuredEvent structuredEvent)
+    {
+        var result = (await Append([structuredEvent]))[0];
+        if (result.Outcome == EventAppendOutcome.Rejected)
+        {
+            throw new InvalidEventException(result.Field!, result.Error!);
+        }
+
+        return result.Outcome;
+    }
+
+    async Task<IReadOnlyList<EventAppendResult>> IEventSinkGrain.AppendBatchAsync(IReadOnlyList<StructuredEvent> events) =>
+        await Append(events ?? throw new ArgumentNullException(nameof(events)));
+
+    Task IEventSinkGrain.ResumeDeliveryAsync()
+    {
+        _relay.Resume();
+        return Task.CompletedTask;
+    }
+
+    private async Task<EventAppendResult[]> Append(IReadOnlyList<StructuredEvent> events)
+    {
+        // RequestContext is caller-supplied: it is validated by CallerTenant and compared, never trusted blindly.
+        var caller = CallerTenant.Current
+            ?? throw new TenantMismatchException("Appending events needs the caller's tenant; call inside a tenant scope.");
+        var now = time.GetUtcNow();
+        var results = new EventAppendResult[events.Count];
+        var accepted = new List<StructuredEvent>(events.Count);
+        var acceptedIndex = new List<int>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i] ?? throw new ArgumentException($"Event {i} of the batch is null.", nameof(events));
+            if (e.TenantId != caller)
+            {
+                throw new TenantMismatchException($"Event {i} of the batch belongs to another tenant than the caller's tenant {caller}.");
+            }
+
+            if (EventShards.Of(e.TenantId, Options.Shards) != _shard)
+            {
+                throw new TenantMismatchException(
+                    $"The caller's tenant belongs to event sink shard {EventShards.Of(e.TenantId, Options.Shards)}, not {_shard}; " +
+                    $"the client's shard count must equal PulsePoint:Events:Shards ({Options.Shards}).");
+            }
+
+            if (StructuredEventValidator.Check(e, now) is { } problem)
+            {
+                results[i] = new EventAppendResult(e.EventId, EventAppendOutcome.Rejected, problem.Field, problem.Message);
+                continue;
+            }
+
+            accepted.Add(AsStored(e));
+            acceptedIndex.Add(i);
+        }
+
+        if (accepted.Count < events.Count)
+        {
+            metrics.Rejected(events.Count - accepted.Count);
+        }
+
+        if (accepted.Count == 0)
+        {
+            return results;
+        }
+
+        if (_buffered + accepted.Count > Options.MaxBufferedEvents)
+        {
+            metrics.Overloaded(accepted.Count);
+            throw new EventSinkOverloadedException(
+                $"Event sink shard {_shard} is full ({_buffered} events buffered, limit {Options.MaxBufferedEvents}); " +
+                "PostgreSQL is not keeping up or is down. Back off and retry: appends are idempotent by event id.");
+        }
+
+        var pending = new PendingAppend(accepted.ToArray(), time.GetTimestamp());
+        _queue.Enqueue(pending);
+        _buffered += pending.Events.Length;
+        if (accepted.Any(e => e.Severity == EventSeverity.Critical))
+        {
+            _urgent = true;
+        }
+
+        if (_urgent || _buffered >= Options.MaxBatchSize)
+        {
+            _wake.TrySetResult();
+        }
+
+        if (_flushLoop is null || _flushLoop.IsCompleted)
+        {
+            _flushLoop = FlushLoopAsync();
+        }
+
+        var outcomes = await pending.Completion.Task;
+        for (var j = 0; j < acceptedIndex.Count; j++)
+        {
+            results[acceptedIndex[j]] = new EventAppendResult(pending.Events[j].EventId, outcomes[j]);
+        }
+
+        return results;
+    }
+
+    /// <summary>The only flusher: takes a batch, commits it, repeats while anything is buffered.</summary>
+    private async Task FlushLoopAsync()
+    {
+        while (_queue.Count > 0)
+        {
+            var wait = WaitBeforeFlush();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.WhenAny(_wake.Task, Task.Delay(wait, time));
+            }
+
+            if (_wake.Task.IsCompleted)
+            {
+                _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            _urgent = false;
+            var batch = TakeBatch();
+            if (batch.Count > 0)
+            {
+                await FlushAsync(batch);
+            }
+        }
+    }
+
+    private TimeSpan WaitBeforeFlush()
+    {
+        if (_urgent || _buffered >= Options.MaxBatchSize || _queue.Count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        // The delay counts from the oldest buffered append: under load, appends that queued up during the
+        // previous flush have waited long enough and go at once.
+        var waited = time.GetElapsedTime(_queue.Peek().ArrivedAt);
+        return Options.FlushDelay - waited;
+    }
+
+    private List<PendingAppend> TakeBatch()
+    {
+        var batch = new List<PendingAppend>();
+        var count = 0;
+        while (_queue.Count > 0 && (batch.Count == 0 || count + _queue.Peek().Events.Length <= Options.MaxBatchSize))
+        {
+            var next = _queue.Dequeue();
+            batch.Add(next);
+            count += next.Events.Length;
+        }
+
+        return batch;
+    }
+
+    private async Task FlushAsync(List<PendingAppend> batch)
+    {
+        var started = time.GetTimestamp();
+        // One row per (tenant, event id): a retry that lands in the same batch as its original is "already stored".
+        var seen = new HashSet<(Guid, Guid)>();
+        var unique = new List<StructuredEvent>();
+        foreach (var e in batch.SelectMany(p => p.Events))
+        {
+            if (seen.Add((e.TenantId.Value, e.EventId)))
+            {
+                unique.Add(e);
+            }
+        }
+
+        var count = batch.Sum(p => p.Events.Length);
+        try
+        {
+            using var timeout = new CancellationTokenSource(Options.FlushTimeout, time);
+            if (!_relay.IsInitialized)
+            {
+                await _relay.InitializeAsync(timeout.Token);
+            }
+
+            _lastPosition ??= await store.LastPositionAsync(_shard, timeout.Token);
+            var first = _lastPosition.Value + 1;
+            var stored = await store.WriteAsync(_shard, unique, first, timeout.Token);
+            _lastPosition += stored.Count;
+            var committedAt = time.GetUtcNow();
+
+            var fresh = stored.Select(e => (e.TenantId.Value, e.EventId)).ToHashSet();
+            foreach (var pending in batch)
+            {
+                var outcomes = new EventAppendOutcome[pending.Events.Length];
+                for (var i = 0; i < outcomes.Length; i++)
+                {
+                    // The first occurrence of a new id claims it; any later one in this batch is the retry.
+                    outcomes[i] = fresh.Remove((pending.Events[i].TenantId.Value, pending.Events[i].EventId))
+                        ? EventAppendOutcome.Stored
+                        : EventAppendOutcome.AlreadyStored;
+                }
+
+                pending.Completion.TrySetResult(outcomes);
+            }
+
+            metrics.Flushed(count, stored.Count, time.GetElapsedTime(started));
+            if (stored.Count > 0)
+            {
+                _relay.Committed(stored.Select((e, i) => new CommittedEvent(e, first + i, committedAt)).ToArray());
+            }
+        }
+        catch (Exception e)
+        {
+            // The commit may or may not have happened: read the position again before the next flush.
+            _lastPosition = null;
+            var error = e is NpgsqlException or TimeoutException or OperationCanceledException
+                ? new EventSinkUnavailableException(
+                    $"PostgreSQL did not commit the event batch of shard {_shard} within {Options.FlushTimeout.TotalSeconds:0.###} s " +
+                    $"({e.GetType().Name}: {e.Message}). The events are not acknowledged; retry them (appends are idempotent).")
+                : e;
+            LogFlushFailed(logger, e, _shard, count);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(error);
+            }
+        }
+        finally
+        {
+            _buffered -= count;
+        }
+    }
+
+    /// <summary>
+    /// The event exactly as PostgreSQL will return it (UTC, microseconds, cost to 8 decimals), so that
+    /// destinations get the same values whether the relay hands them over from memory or reads them back.
+    /// </summary>
+    private static StructuredEvent AsStored(StructuredEvent e)
+    {
+        var utc = e.Timestamp.ToUniversalTime();
+        var timestamp = new DateTimeOffset(utc.Ticks - utc.Ticks % 10, TimeSpan.Zero);
+        var cost = e.CostUsd is { } c ? Math.Round(c, 8, MidpointRounding.AwayFromZero) : (decimal?)null;
+        return timestamp == e.Timestamp && timestamp.Offset == e.Timestamp.Offset && cost == e.CostUsd
+            ? e
+            : e with { Timestamp = timestamp, CostUsd = cost };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} could not load its outbox cursors at activation")]
+    private static partial void LogRelayNotStarted(ILogger logger, Exception exception, int shard);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} failed to flush {Count} events")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, int shard, int count);
+
+    private sealed class PendingAppend(StructuredEvent[] events, long arrivedAt)
+    {
+        public StructuredEvent[] Events { get; } = events;
+
+        public long ArrivedAt { get; } = arrivedAt;
+
+        public TaskCompletionSource<EventAppendOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,138 @@
+using Npgsql;
+using NpgsqlTypes;
+using PulsePoint.Storage;
+
+namespace PulsePoint.Events;
+
+/// <summary>
+/// The compliance store's SQL, run as the pipeline role (BYPASSRLS: binary COPY is refused under
+/// row-level security). Nothing here is tenant-facing; tenants read their events through the
+/// application role and RLS.
+/// </summary>
+public sealed class EventStore(DataSources dataSources, TimeProvider time)
+{
+    // Dedup first, in the same transaction as the COPY: only ids this statement inserted are new.
+    // ON CONFLICT waits for a concurrent uncommitted insert of the same id, so a retry racing the
+    // original cannot both be "new".
+    private const string ClaimIdsSql = """
+        insert into observability_event_ids (tenant_id, event_id, occurred_at)
+        select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[])
+        on conflict do nothing
+        returning tenant_id, event_id
+        """;
+
+    // The highest position of a shard, also counting its cursors: after retention dropped every row
+    // of a shard, new positions must still be above what destinations have acknowledged.
+    private const string LastPositionSql = """
+        select greatest(
+            (select coalesce(max(position), 0) from observability_events where shard = $1),
+            (select coalesce(max(position), 0) from event_destination_cursors where shard = $1))
+        """;
+
+    private const string ReadAfterSql =
+        "select " + EventRows.EventColumns + ", position, ingested_at from observability_events " +
+        "where shard = $1 and position > $2 order by position limit $3";
+
+    private const string CreatePartitionsSql = "select observability_events_create_partitions($1, $2)";
+    private const string DropPartitionsSql = "select observability_events_drop_partitions($1)";
+    private const string DeleteExpiredIdsSql = "delete from observability_event_ids where occurred_at < $1";
+
+    private const string CheckViolation = "23514";
+
+    /// <summary>
+    /// Writes <paramref name="events"/> (unique by tenant and id) in one transaction: claims their ids,
+    /// then COPYs the new ones with positions <paramref name="firstPosition"/>, +1, ... in list order.
+    /// Returns which were new. Creates a missing daily partition and retries once.
+    /// </summary>
+    public async Task<IReadOnlyList<StructuredEvent>> WriteAsync(int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)
+    {
+        try
+        {
+            return await WriteOnceAsync(shard, events, firstPosition, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == CheckViolation && e.Message.Contains("no partition", StringComparison.Ordinal))
+        {
+            var days = events.Select(x => DateOnly.FromDateTime(x.Timestamp.UtcDateTime)).ToArray();
+            await CreatePartitionsAsync(days.Min(), days.Max(), ct);
+            return await WriteOnceAsync(shard, events, firstPosition, ct);
+        }
+    }
+
+    public async Task<long> LastPositionAsync(int shard, CancellationToken ct)
+    {
+        await using var command = dataSources.Pipeline.CreateCommand(LastPositionSql).Bind(shard);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The shard's committed events after <paramref name="position"/>, in position order.</summary>
+    public async Task<IReadOnlyList<CommittedEvent>> ReadAfterAsync(int shard, long position, int limit, CancellationToken ct)
+    {
+        await using var command = dataSources.Pipeline.CreateCommand(ReadAfterSql).Bind(shard).Bind(position).Bind(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<CommittedEvent>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new CommittedEvent(EventRows.Read(reader), reader.GetInt64(25), new DateTimeOffset(reader.GetFieldValue<DateTime>(26), TimeSpan.Zero)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Creates the daily partitions for [<paramref name="from"/>, <paramref name="to"/>] that are missing.</summary>
+    public async Task<int> CreatePartitionsAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        await using var command = dataSources.Pipeline.CreateCommand(CreatePartitionsSql).Bind(from).Bind(to);
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Makes sure events of the accepted time window (7 days back, <paramref name="daysAhead"/> ahead)
+    /// have partitions, and drops the partitions (and dedup ids) older than <paramref name="retentionDays"/>.
+    /// </summary>
+    public async Task<(int Created, int Dropped)> MaintainPartitionsAsync(int retentionDays, int daysAhead, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var created = await CreatePartitionsAsync(today.AddDays(-(int)StructuredEventValidator.MaxAge.TotalDays - 1), today.AddDays(daysAhead), ct);
+        var cutoff = today.AddDays(-retentionDays);
+        await using var drop = dataSources.Pipeline.CreateCommand(DropPartitionsSql).Bind(cutoff);
+        var dropped = (int)(await drop.ExecuteScalarAsync(ct))!;
+        await using var deleteIds = dataSources.Pipeline.CreateCommand(DeleteExpiredIdsSql)
+            .Bind(new DateTimeOffset(cutoff.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        await deleteIds.ExecuteNonQueryAsync(ct);
+        return (created, dropped);
+    }
+
+    private async Task<IReadOnlyList<StructuredEvent>> WriteOnceAsync(int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)
+    {
+        await using var connection = await dataSources.Pipeline.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var claimed = new HashSet<(Guid, Guid)>();
+        await using (var claim = new NpgsqlCommand(ClaimIdsSql, connection, transaction))
+        {
+            claim.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.TenantId.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            claim.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            claim.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            await using var reader = await claim.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                claimed.Add((reader.GetGuid(0), reader.GetGuid(1)));
+            }
+        }
+
+        var fresh = events.Where(e => claimed.Contains((e.TenantId.Value, e.EventId))).ToArray();
+        if (fresh.Length > 0)
+        {
+            await using var copy = await connection.BeginBinaryImportAsync(EventRows.CopySql, ct);
+            var position = firstPosition;
+            foreach (var e in fresh)
+            {
+                await EventRows.WriteAsync(copy, e, shard, position++, fresh.Length, ct);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return fresh;
+    }
+}

@@ -1,0 +1,120 @@
+using Npgsql;
+using PulsePoint.Client;
+using PulsePoint.Events;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.LoadTest.Scenarios;
+
+/// <summary>
+/// Event ingest: one operation appends a batch of one tenant's events through the client →
+/// EventSinkGrain (group commit, dedup, binary COPY) → PostgreSQL and returns when committed. The
+/// baseline writes the same number of rows of the same shape with raw Npgsql binary COPY, one
+/// transaction per operation (no dedup, no validation, no grain hop), into the same table.
+/// Events per operation: PULSEPOINT_INGEST_BATCH (default 50), the same in both phases, so the
+/// ops/s ratio is the events/s ratio.
+/// </summary>
+public sealed class IngestScenario : Scenario
+{
+    // Baseline rows use shards no sink owns, so the outbox relays never read them.
+    private const int BaselineShard = 100_000;
+    private const string FlushesSql = """
+        select count(*)::float8, count(distinct ingested_at)::float8
+          from observability_events where shard < $1 and ingested_at >= $2
+        """;
+
+    private readonly int _batch = int.TryParse(Environment.GetEnvironmentVariable("PULSEPOINT_INGEST_BATCH"), out var b) && b > 0 ? b : 50;
+    private EventTracker? _tracker;
+    private DateTimeOffset _measuredFrom;
+
+    public override string Name => "ingest";
+
+    public override string Description => $"EventTracker.TrackBatchAsync of {_batch} events (client → EventSinkGrain → PostgreSQL group commit)";
+
+    public override string? Baseline => $"raw Npgsql binary COPY of the same {_batch} rows into observability_events, one transaction per operation";
+
+    public override Task SetupAsync(LoadContext context, CancellationToken cancellationToken)
+    {
+        var shards = int.TryParse(Environment.GetEnvironmentVariable("PulsePoint__Events__Shards"), out var s) ? s : new PulsePointClientOptions().EventShards;
+        _tracker = new EventTracker(context.Client, shards);
+        return Task.CompletedTask;
+    }
+
+    public override Task BeforeMeasuredRunAsync(LoadContext context, CancellationToken cancellationToken)
+    {
+        _measuredFrom = DateTimeOffset.UtcNow;
+        return Task.CompletedTask;
+    }
+
+    public override async Task RunOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
+    {
+        var tenant = context.PickTenant(random);
+        var results = await _tracker!.TrackBatchAsync(tenant, Events(tenant));
+        if (results.Any(r => r.Outcome != EventAppendOutcome.Stored))
+        {
+            throw new InvalidOperationException("an event was not stored");
+        }
+    }
+
+    public override async Task RunBaselineOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
+    {
+        var events = Events(context.PickTenant(random));
+        await using var connection = await context.Pipeline.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var copy = await connection.BeginBinaryImportAsync(EventRows.CopySql, cancellationToken))
+        {
+            foreach (var e in events)
+            {
+                await EventRows.WriteAsync(copy, e, BaselineShard, 0, events.Length, cancellationToken);
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public override async Task<IReadOnlyDictionary<string, double>> ExtraFiguresAsync(LoadContext context, long operations, CancellationToken cancellationToken)
+    {
+        await using var command = context.Pipeline.CreateCommand(FlushesSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = BaselineShard });
+        command.Parameters.Add(new NpgsqlParameter { Value = _measuredFrom });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var rows = reader.GetDouble(0);
+        var flushes = reader.GetDouble(1);
+        return new Dictionary<string, double>
+        {
+            ["events_per_operation"] = _batch,
+            ["events_stored_since_measuring"] = rows,
+            ["sink_flushes"] = flushes,
+            ["events_per_flush"] = flushes == 0 ? 0 : rows / flushes,
+        };
+    }
+
+    private StructuredEvent[] Events(TenantId tenant)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var events = new StructuredEvent[_batch];
+        for (var i = 0; i < events.Length; i++)
+        {
+            events[i] = new StructuredEvent
+            {
+                EventId = Guid.NewGuid(),
+                RequestId = "load",
+                TenantId = tenant,
+                UserId = "load-user",
+                Category = EventCategory.AiOperations,
+                EventType = EventTypes.AiAnswerGenerated,
+                Timestamp = now,
+                DurationMs = 640,
+                TokensInput = 1200,
+                TokensOutput = 350,
+                CostUsd = 0.0124m,
+                AccuracyScore = 0.92,
+                AiModel = "claude-3-sonnet",
+            };
+        }
+
+        return events;
+    }
+}

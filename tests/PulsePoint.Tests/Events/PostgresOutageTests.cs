@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using PulsePoint.Client;
+using PulsePoint.Events;
+using PulsePoint.Tenancy;
+using PulsePoint.Tests.Infrastructure;
+
+namespace PulsePoint.Tests.Events;
+
+/// <summary>Tests that stop the test PostgreSQL: they run alone, after every parallel collection.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PostgresOutageCollection
+{
+    public const string Name = "postgres-outage";
+}
+
+/// <summary>
+/// Stops and restarts the real test PostgreSQL with <c>deploy/postgres.sh</c>, using the
+/// PULSEPOINT_PG_PORT / PULSEPOINT_PG_DIR that <c>deploy/test.sh</c> exports.
+/// </summary>
+[Collection(PostgresOutageCollection.Name)]
+public sealed class PostgresOutageTests : IAsyncLifetime
+{
+    private InProcessTestCluster _cluster = null!;
+
+    private EventTracker Events => new(_cluster.Client, 2);
+
+    public async Task InitializeAsync()
+    {
+        await TestDatabase.EnsureCreatedAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PulsePoint:Database:Application"] = TestDatabase.Application,
+            ["PulsePoint:Database:Pipeline"] = TestDatabase.Pipeline,
+            ["PulsePoint:Events:Shards"] = "2",
+            ["PulsePoint:Events:FlushTimeout"] = "00:00:02",
+            ["PulsePoint:Events:RelayInitialBackoff"] = "00:00:00.050",
+            ["PulsePoint:Events:RelayMaxBackoff"] = "00:00:00.500",
+        }).Build();
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration));
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await PostgresAsync("start");
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task EventSink_with_postgres_stopped_fails_appends_as_unavailable_and_loses_no_acknowledged_event()
+    {
+        var tenant = TenantId.New();
+        var before = Enumerable.Range(0, 20).Select(_ => TestEvents.Answer(tenant)).ToArray();
+        Assert.All(await Task.WhenAll(before.Select(Events.TrackAsync)), o => Assert.Equal(EventAppendOutcome.Stored, o));
+
+        await PostgresAsync("stop");
+        var during = Enumerable.Range(0, 20).Select(_ => TestEvents.Answer(tenant)).ToArray();
+        var attempts = await Task.WhenAll(during.Select(async e =>
+        {
+            try
+            {
+                await Events.TrackAsync(e);
+                return (Exception?)null;
+            }
+            catch (Exception error)
+            {
+                return error;
+            }
+        }));
+        Assert.All(attempts, error => Assert.True(
+            error is EventSinkUnavailableException or EventSinkOverloadedException,
+            $"expected unavailable or overloaded, got {error?.GetType().Name ?? "success"}: {error?.Message}"));
+
+        await PostgresAsync("start");
+        // Clients retry what was not acknowledged; the first flush may still meet a pooled connection of the old server.
+        foreach (var e in during)
+        {
+            await RetryAsync(() => Events.TrackAsync(e));
+        }
+
+        Assert.Equal(EventAppendOutcome.AlreadyStored, await Events.TrackAsync(before[0]));
+        var rows = await TestEvents.RowCountsAsync(tenant);
+        Assert.Equal(before.Concat(during).Select(e => e.EventId).Order(), rows.Keys.Order());
+        Assert.All(rows.Values, n => Assert.Equal(1, n));
+    }
+
+    private static async Task RetryAsync(Func<Task> append)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await append();
+                return;
+            }
+            catch (EventSinkUnavailableException) when (attempt < 5)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task PostgresAsync(string verb)
+    {
+        if (Environment.GetEnvironmentVariable("PULSEPOINT_PG_DIR") is not { Length: > 0 })
+        {
+            throw new InvalidOperationException(
+                "This test stops and restarts the test PostgreSQL; run it through deploy/test.sh, or export PULSEPOINT_PG_PORT and PULSEPOINT_PG_DIR of the server you started with deploy/postgres.sh.");
+        }
+
+        var script = FindScript();
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, verb]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"postgres.sh {verb} failed: {await stderr}");
+    }
+
+    private static string FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "deploy", "postgres.sh");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("deploy/postgres.sh not found above " + AppContext.BaseDirectory);
+    }
+}
