@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace PulsePoint.Destinations;
 
@@ -30,6 +32,24 @@ public static class DestinationAdapterServiceCollectionExtensions
                 break;
             case WarehouseDestinationKind.None:
                 break;
+        }
+
+        if (selection.Realtime == RealtimeDestinationKind.PubSub)
+        {
+            services.AddOptions<PubSubOptions>().Bind(configuration.GetSection(PubSubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+            // Each attempt has its own timeout in the destination's retry pipeline; the client must not cut it shorter.
+            services.AddHttpClient(PubSubDestination.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+            services.AddSingleton(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<PubSubOptions>>();
+                var tokens = options.Value.EffectiveEmulatorHost is null
+                    ? new GoogleApplicationDefaultTokenSource(GoogleApplicationDefaultTokenSource.PubSubScope)
+                    : null;
+                return new PubSubDestination(
+                    sp.GetRequiredService<IHttpClientFactory>(), options, tokens,
+                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PubSubDestination>>());
+            });
+            services.AddSingleton<IEventDestination>(sp => sp.GetRequiredService<PubSubDestination>());
         }
 
         return services;

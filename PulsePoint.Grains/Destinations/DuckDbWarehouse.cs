@@ -13,7 +13,7 @@ namespace PulsePoint.Destinations;
 /// the first use takes the writer lock, and another process gets <see cref="DuckDbWarehouseLockedException"/>.
 /// </summary>
 public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, TimeProvider time, ILogger<DuckDbWarehouse> logger)
-    : IEventDestination, IAsyncDisposable
+    : IEventDestination, IDisposable, IAsyncDisposable
 {
     public const string TableName = "observability_events";
 
@@ -127,15 +127,20 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
         return connection;
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    /// <summary>Ends this instance's share of the file; the process's last one releases the writer lock.</summary>
+    public void Dispose()
     {
         lock (_openLock)
         {
             _file?.Release();
             _file = null;
         }
+    }
 
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
         return ValueTask.CompletedTask;
     }
 
