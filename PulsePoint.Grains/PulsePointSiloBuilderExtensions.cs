@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PulsePoint.Billing;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
@@ -23,6 +24,7 @@ public static class PulsePointSiloBuilderExtensions
         services.AddSingleton<TenantMetrics>();
         services.AddSingleton(TimeProvider.System);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
+        silo.AddPulsePointBilling(configuration);
         return silo;
     }
 }

@@ -34,7 +34,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         await TestDatabase.EnsureCreatedAsync();
         var configuration = SiloConfiguration();
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration));
+        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration).AddTestGrainStorage());
         builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
