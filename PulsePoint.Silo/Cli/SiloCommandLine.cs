@@ -7,7 +7,7 @@ namespace PulsePoint.Silo.Cli;
 /// <summary>The verbs of the silo executable. Errors are one line on stderr and a non-zero exit code.</summary>
 public static class SiloCommandLine
 {
-    public const string Usage = """
+    public const string Usage = $"""
         PulsePoint silo
 
         usage: PulsePoint.Silo [verb] [--Key=Value ...]
@@ -15,6 +15,7 @@ public static class SiloCommandLine
         verbs:
           run        host a silo with its dashboard (/dashboard), /healthz and /readyz (default verb)
           migrate    apply the database migrations in deploy/sql as the owner role, then exit
+          {UsageVerb.UsageLine}
           help       show this text
 
         Configuration comes from appsettings.json, environment variables (PulsePoint__Database__Application=...)
@@ -33,6 +34,7 @@ public static class SiloCommandLine
             {
                 "run" => await RunSiloAsync(rest),
                 "migrate" => Migrate(rest),
+                "usage" => await UsageVerb.RunAsync(rest, Console.Out),
                 "help" or "--help" or "-h" => Help(),
                 _ => Fail(2, $"unknown verb '{verb}'; try `PulsePoint.Silo help`"),
             };
