@@ -1,3 +1,4 @@
+using PulsePoint.Client.Resilience;
 using PulsePoint.Tenancy;
 
 namespace PulsePoint.Client;
@@ -5,12 +6,16 @@ namespace PulsePoint.Client;
 /// <summary>Shortcuts for the tenant checks every request makes.</summary>
 public static class TenantGrainFactoryExtensions
 {
-    /// <summary>The status of <paramref name="tenant"/>, answered from the tenant grain's memory.</summary>
+    /// <summary>
+    /// The status of <paramref name="tenant"/>, answered from the tenant grain's memory; retried through
+    /// transient cluster errors (see <see cref="TransientClusterErrors"/>).
+    /// </summary>
     public static async Task<TenantStatus> GetTenantStatusAsync(this IGrainFactory grains, TenantId tenant)
     {
         using (TenantScope.Begin(tenant))
         {
-            return await grains.GetGrain<ITenantGrain>(tenant.Value).GetStatusAsync();
+            var grain = grains.GetGrain<ITenantGrain>(tenant.Value);
+            return await TransientClusterErrors.RetryAsync(async _ => await grain.GetStatusAsync());
         }
     }
 

@@ -18,6 +18,7 @@ public static class SiloHostExtensions
         var silo = ValidatedOptions.Bind<SiloOptions>(builder.Configuration, SiloOptions.Section);
         var database = ValidatedOptions.Bind<DatabaseOptions>(builder.Configuration, DatabaseOptions.Section);
         builder.WebHost.UseUrls(silo.WebUrl);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(silo));
 
         // Registered before UseOrleans so it runs, and can refuse, before the silo starts.
         builder.Services.AddHostedService<StartupSafetyCheck>();

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Authentication;
+using PulsePoint.Client;
+using PulsePoint.Client.AspNetCore;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.SampleService;
+
+/// <summary>
+/// A small backend service of the kind PulsePoint serves: tenant-aware endpoints behind the
+/// PulsePoint middleware. Tests build it against their own cluster client.
+/// </summary>
+public static class SampleServiceApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddAuthentication(DemoAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, DemoAuthenticationHandler>(DemoAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddProblemDetails();
+        if (configure is null)
+        {
+            builder.AddPulsePointClient();
+        }
+        else
+        {
+            configure(builder);
+        }
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UsePulsePointTenancy();
+        app.UseAuthorization();
+        app.MapGet("/healthz", () => Results.Text("alive\n"));
+        app.MapGet("/api/tenant", async (HttpContext context, IGrainFactory grains) =>
+        {
+            var tenant = context.GetPulsePointTenant();
+            var snapshot = await grains.GetGrain<ITenantGrain>(tenant.Value).GetSnapshotAsync();
+            return Results.Ok(new { tenant = tenant.ToString(), snapshot.Name, status = snapshot.Status.ToString() });
+        });
+        return app;
+    }
+}
