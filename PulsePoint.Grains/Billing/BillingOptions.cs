@@ -13,9 +13,9 @@ public sealed class BillingOptions : IValidatableObject
 
     /// <summary>
     /// Fractions of the daily threshold that raise an alert when crossed, once each per UTC day; 1.0 and
-    /// above raise an ERROR, the rest a WARNING. Configuration replaces the whole list.
+    /// above raise an ERROR, the rest a WARNING. Empty: 0.5, 0.8, 1.0. (Get-only: the binder fills it.)
     /// </summary>
-    public List<decimal> AlertFractions { get; set; } = [];
+    public List<decimal> AlertFractions { get; } = [];
 
     /// <summary>How long an unsettled budget reservation holds budget.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00", ErrorMessage = "PulsePoint:Billing:ReservationTimeout must be between 50 ms and 1 day")]
@@ -26,7 +26,7 @@ public sealed class BillingOptions : IValidatableObject
     public TimeSpan PricingRefreshPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Prices that override the shipped file (and are overridden by the <c>model_prices</c> table).</summary>
-    public List<ModelPriceSetting> Pricing { get; set; } = [];
+    public List<ModelPriceSetting> Pricing { get; } = [];
 
     /// <summary>The alert fractions in force: the configured ones, or 0.5, 0.8, 1.0; ascending and distinct.</summary>
     public IReadOnlyList<decimal> EffectiveAlertFractions =>

@@ -105,10 +105,10 @@ public sealed class UsageLedgerTests
         {
             PricingRefreshPeriod = TimeSpan.Zero,
             Pricing =
-            [
+            {
                 new ModelPriceSetting { Model = model, EffectiveFrom = from, InputPerMTok = 2m, OutputPerMTok = 4m },
                 new ModelPriceSetting { Model = "claude-3-sonnet", EffectiveFrom = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), InputPerMTok = 2.5m, OutputPerMTok = 12.5m },
-            ],
+            },
         };
         await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = TestDatabase.Application }));
         var source = new PricingCatalogSource(sources, Options.Create(options), TimeProvider.System, NullLogger<PricingCatalogSource>.Instance);
