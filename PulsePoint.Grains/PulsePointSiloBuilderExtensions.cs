@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Brands;
 using PulsePoint.Events;
+using PulsePoint.Billing;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
@@ -27,6 +28,7 @@ public static class PulsePointSiloBuilderExtensions
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         silo.AddPulsePointBrands(configuration);
         silo.AddPulsePointEvents(configuration);
+        silo.AddPulsePointBilling(configuration);
         return silo;
     }
 }

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using PulsePoint.Billing;
 
 namespace PulsePoint.Tenancy;
 
@@ -31,4 +32,45 @@ public interface ITenantGrain : ITenantKeyedGrain
 
     /// <summary>Re-reads the tenant from PostgreSQL now (the timer does this periodically).</summary>
     Task<TenantSnapshot> RefreshAsync();
+
+    /// <summary>
+    /// Adds the usage of one committed event batch to today's counters and raises any cost alert it
+    /// crosses. Called by the event sink once per tenant per committed batch; lines of other days than
+    /// the current or previous UTC day are ignored (the counters cover today).
+    /// </summary>
+    Task AddUsageAsync(UsageBatch batch);
+
+    /// <summary>Today's (UTC) tokens and cost, total and per model, and the cost alerts raised today.</summary>
+    [ReadOnly]
+    Task<CostCounters> GetCostCountersAsync();
+
+    /// <summary>Sets the daily cost-alert threshold; null uses the configured default (PulsePoint:Billing:DefaultDailyThresholdUsd).</summary>
+    /// <exception cref="TenantNotFoundException">The tenant does not exist.</exception>
+    Task SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd);
+
+    /// <summary>Sets the hard daily budget (opt-in); null removes it.</summary>
+    /// <exception cref="TenantNotFoundException">The tenant does not exist.</exception>
+    Task SetDailyBudgetAsync(decimal? dailyBudgetUsd);
+
+    /// <summary>
+    /// Before an AI call: holds <paramref name="estimatedCostUsd"/> of today's budget if it fits, else
+    /// denies. Settle with <see cref="CommitBudgetAsync"/> or <see cref="ReleaseBudgetAsync"/>; an
+    /// unsettled reservation stops holding budget after PulsePoint:Billing:ReservationTimeout.
+    /// Without a budget every reservation is granted.
+    /// </summary>
+    Task<BudgetReservation> ReserveBudgetAsync(decimal estimatedCostUsd);
+
+    /// <summary>After the AI call: records its actual cost against today's budget and ends the reservation.</summary>
+    Task<BudgetSettlement> CommitBudgetAsync(Guid reservationId, decimal actualCostUsd);
+
+    /// <summary>The AI call did not happen: frees the reservation's hold.</summary>
+    Task<BudgetSettlement> ReleaseBudgetAsync(Guid reservationId);
+
+    /// <summary>Today's budget, spend, holds and what remains.</summary>
+    [ReadOnly]
+    Task<BudgetStatus> GetBudgetAsync();
+
+    /// <summary>Tokens and cost per UTC day and model from PostgreSQL, for <paramref name="from"/> to <paramref name="to"/> inclusive (at most 366 days).</summary>
+    [ReadOnly]
+    Task<UsageReport> GetUsageReportAsync(DateOnly from, DateOnly to);
 }

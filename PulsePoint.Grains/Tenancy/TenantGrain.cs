@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PulsePoint.Billing;
 using PulsePoint.Storage;
 
 namespace PulsePoint.Tenancy;
@@ -7,15 +8,22 @@ namespace PulsePoint.Tenancy;
 /// <summary>
 /// Holds one tenant's status in memory. PostgreSQL is read on activation and by the refresh timer only;
 /// writes go to PostgreSQL and memory together, so the single activation is always the truth.
+/// Also the tenant's cost owner (TenantGrain.Billing.cs): today's cost counters, cost alerts, hard budget.
 /// </summary>
 internal sealed partial class TenantGrain(
     TenantDatabase database,
     TenantMetrics metrics,
     IOptions<TenancyOptions> options,
     TimeProvider time,
-    ILogger<TenantGrain> logger) : Grain, ITenantGrain
+    ILogger<TenantGrain> logger,
+    IOptions<BillingOptions> billingOptions,
+    BillingClock billingClock,
+    UsageLedger usageLedger,
+    IBillingEventPublisher billingEvents,
+    [PersistentState("costAlerts", "Default")] IPersistentState<CostAlertState> alertState,
+    [PersistentState("budget", "Default")] IPersistentState<BudgetState> budgetState) : Grain, ITenantGrain
 {
-    private const string SelectSql = "select name, status from tenants where id = $1";
+    private const string SelectSql = "select name, status, daily_cost_threshold_usd, daily_budget_usd from tenants where id = $1";
 
     private const string InsertSql = """
         insert into tenants (id, name, status, daily_cost_threshold_usd)
@@ -39,9 +47,11 @@ internal sealed partial class TenantGrain(
         _tenant = new TenantId(this.GetPrimaryKey());
         _lastCall = time.GetUtcNow();
         await LoadAsync(cancellationToken);
+        await LoadCostCountersAsync(cancellationToken);
         var period = options.Value.RefreshPeriod;
         this.RegisterGrainTimer(RefreshOnTimerAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = false });
         ArmIdleCollection();
+        ArmAlertSending();
     }
 
     Task<TenantStatus> ITenantGrain.GetStatusAsync()
@@ -115,17 +125,22 @@ internal sealed partial class TenantGrain(
         _timerRefreshes++;
         await LoadAsync(cancellationToken);
         ArmIdleCollection();
+        ArmAlertSending();
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var (status, name) = await database.ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
+        var (status, name, threshold, budget) = await database.ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
             await reader.ReadAsync(ct)
-                ? (FromColumn(reader.GetString(1)), reader.GetString(0))
-                : (TenantStatus.NotFound, (string?)null), cancellationToken);
+                ? (FromColumn(reader.GetString(1)), reader.GetString(0),
+                    reader.IsDBNull(2) ? (decimal?)null : reader.GetDecimal(2),
+                    reader.IsDBNull(3) ? (decimal?)null : reader.GetDecimal(3))
+                : (TenantStatus.NotFound, (string?)null, null, null), cancellationToken);
 
         _status = status;
         _name = name;
+        _dailyCostThresholdUsd = threshold;
+        _dailyBudgetUsd = budget;
         _loads++;
         _loadedAt = time.GetUtcNow();
         metrics.DatabaseLoad();

@@ -16,6 +16,7 @@ public static class SiloCommandLine
           run        host a silo with its dashboard (/dashboard), /healthz and /readyz (default verb)
           migrate    apply the database migrations in deploy/sql as the owner role, then exit
         {SeedDemoCommand.Usage}
+          {UsageVerb.UsageLine}
           help       show this text
 
         Configuration comes from appsettings.json, environment variables (PulsePoint__Database__Application=...)
@@ -35,6 +36,7 @@ public static class SiloCommandLine
                 "run" => await RunSiloAsync(rest),
                 "migrate" => Migrate(rest),
                 "seed-demo" => await SeedDemoCommand.RunAsync(rest),
+                "usage" => await UsageVerb.RunAsync(rest, Console.Out),
                 "help" or "--help" or "-h" => Help(),
                 _ => Fail(2, $"unknown verb '{verb}'; try `PulsePoint.Silo help`"),
             };

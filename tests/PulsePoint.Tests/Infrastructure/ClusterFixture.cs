@@ -48,7 +48,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddPulsePointGrains(configuration);
+            silo.AddPulsePointGrains(configuration).AddTestGrainStorage();
             // A destination the tests control, beside the configured ones (Orleans stream).
             silo.Services.AddSingleton<IEventDestination>(RecordingDestination.Instance);
         });

@@ -1,0 +1,13 @@
+namespace PulsePoint.Billing;
+
+/// <summary>
+/// The AI usage one committed event batch added for one tenant, summed per day and model. The event
+/// sink sends it to the tenant grain once per tenant per committed batch, after the commit.
+/// </summary>
+/// <param name="Lines">One line per (UTC day, model) present in the batch.</param>
+/// <param name="TransactionId">
+/// The PostgreSQL transaction (xid8) that committed the usage rows. A tenant grain that activated after
+/// that commit already counted the rows when it loaded its counters, and skips the batch; null: always add.
+/// </param>
+[GenerateSerializer, Immutable, Alias("PulsePoint.UsageBatch")]
+public sealed record UsageBatch(IReadOnlyList<UsageLine> Lines, long? TransactionId);

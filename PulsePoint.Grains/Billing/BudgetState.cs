@@ -1,0 +1,20 @@
+namespace PulsePoint.Billing;
+
+/// <summary>
+/// A tenant's hard-budget ledger for <see cref="Day"/>, kept in Orleans grain storage so that holds
+/// and committed spend survive a restart or a move of the grain (written only for tenants with a budget).
+/// </summary>
+[GenerateSerializer, Alias("PulsePoint.BudgetState")]
+public sealed class BudgetState
+{
+    [Id(0)] public DateOnly Day { get; set; }
+
+    /// <summary>Actual cost committed on <see cref="Day"/>.</summary>
+    [Id(1)] public decimal CommittedUsd { get; set; }
+
+    /// <summary>Open reservations: id → held amount and expiry.</summary>
+    [Id(2)] public Dictionary<Guid, BudgetHold> Held { get; set; } = [];
+
+    /// <summary>Recently settled reservation ids → when, so a repeated commit is not counted twice.</summary>
+    [Id(3)] public Dictionary<Guid, DateTimeOffset> Settled { get; set; } = [];
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using PulsePoint.Events;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.Billing;
+
+/// <summary>Which threshold fractions a day's spend has crossed, and the <c>cost.alert</c> event for each.</summary>
+public static class CostAlertPolicy
+{
+    /// <summary>
+    /// The fractions of <paramref name="thresholdUsd"/> that <paramref name="spendUsd"/> has reached and
+    /// that are not in <paramref name="alreadyRaised"/>, ascending. No spend raises nothing, even with a zero threshold.
+    /// </summary>
+    public static IReadOnlyList<decimal> NewlyCrossed(IReadOnlyList<decimal> fractions, decimal thresholdUsd, decimal spendUsd, IEnumerable<decimal> alreadyRaised)
+    {
+        if (spendUsd <= 0)
+        {
+            return [];
+        }
+
+        var raised = alreadyRaised.ToHashSet();
+        return fractions.Where(f => spendUsd >= f * thresholdUsd && !raised.Contains(f)).Order().ToArray();
+    }
+
+    /// <summary>WARNING below the whole threshold, ERROR at 100 % and above.</summary>
+    public static EventSeverity SeverityOf(decimal fraction) => fraction >= 1m ? EventSeverity.Error : EventSeverity.Warning;
+
+    /// <summary>
+    /// The alert's event id, derived from tenant, day and fraction (SHA-256, RFC 9562 version 8): a
+    /// re-sent alert has the same id, so the event sink stores it once.
+    /// </summary>
+    public static Guid EventIdOf(TenantId tenant, DateOnly day, decimal fraction)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"pulsepoint/cost.alert/{tenant}/{day:yyyy-MM-dd}/{fraction.ToString("0.######", CultureInfo.InvariantCulture)}");
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    /// <summary>The BILLING <c>cost.alert</c> event for <paramref name="alert"/>.</summary>
+    public static StructuredEvent ToEvent(TenantId tenant, CostAlert alert) => new()
+    {
+        EventId = alert.EventId,
+        TenantId = tenant,
+        Category = EventCategory.Billing,
+        EventType = EventTypes.CostAlert,
+        Severity = alert.Severity,
+        Status = EventStatus.Success,
+        Timestamp = alert.RaisedAt,
+        CostUsd = alert.SpendUsd,
+        ErrorCode = string.Create(CultureInfo.InvariantCulture, $"cost_threshold_{alert.Fraction * 100:0.##}pct"),
+        ErrorMessage = string.Create(CultureInfo.InvariantCulture,
+            $"AI spend on {alert.Day:yyyy-MM-dd} (UTC) reached {alert.SpendUsd:0.00####} USD, {alert.Fraction * 100:0.##}% of the daily threshold of {alert.ThresholdUsd:0.00} USD"),
+    };
+}

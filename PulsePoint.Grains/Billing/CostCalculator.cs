@@ -1,0 +1,60 @@
+namespace PulsePoint.Billing;
+
+/// <summary>
+/// The one place an AI event's cost is computed. Input, output, cache-read and cache-write tokens are
+/// each priced at their own rate (a proportional split of a total is wrong whenever the rates differ).
+/// A cost the caller gave is kept as is. An event that cannot be priced is marked unpriced — never $0.
+/// </summary>
+public static class CostCalculator
+{
+    private const decimal TokensPerUnit = 1_000_000m;
+
+    public const string CallerSource = "caller";
+    public const string UnpricedSource = "unpriced";
+
+    /// <summary>Prices one event's tokens with <paramref name="catalog"/> at <paramref name="at"/>, unless <paramref name="callerCostUsd"/> is given.</summary>
+    public static AiCost Price(
+        PricingCatalog catalog,
+        string? model,
+        DateTimeOffset at,
+        long inputTokens,
+        long outputTokens,
+        long cacheReadTokens,
+        long cacheWriteTokens,
+        decimal? callerCostUsd)
+    {
+        if (callerCostUsd is { } given)
+        {
+            return new AiCost(null, null, null, null, given, CallerSource, null);
+        }
+
+        var price = catalog.Find(model, at);
+        if (price is null)
+        {
+            return Unpriced(string.IsNullOrWhiteSpace(model)
+                ? "the event names no model"
+                : $"no price for model '{model}' at {at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+        }
+
+        if (cacheReadTokens > 0 && price.CacheReadPerMTok is null)
+        {
+            return Unpriced($"no cache-read price for model '{price.Model}' ({price.Version})");
+        }
+
+        if (cacheWriteTokens > 0 && price.CacheWritePerMTok is null)
+        {
+            return Unpriced($"no cache-write price for model '{price.Model}' ({price.Version})");
+        }
+
+        var input = Cost(inputTokens, price.InputPerMTok);
+        var output = Cost(outputTokens, price.OutputPerMTok);
+        var cacheRead = Cost(cacheReadTokens, price.CacheReadPerMTok ?? 0m);
+        var cacheWrite = Cost(cacheWriteTokens, price.CacheWritePerMTok ?? 0m);
+        return new AiCost(input, output, cacheRead, cacheWrite, input + output + cacheRead + cacheWrite, "catalog:" + price.Version, null);
+    }
+
+    // Exact: tokens are integers and prices have at most 6 decimals, so the result has at most 12.
+    private static decimal Cost(long tokens, decimal perMillion) => tokens * perMillion / TokensPerUnit;
+
+    private static AiCost Unpriced(string reason) => new(null, null, null, null, null, UnpricedSource, reason);
+}

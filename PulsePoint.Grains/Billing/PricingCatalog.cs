@@ -1,0 +1,54 @@
+namespace PulsePoint.Billing;
+
+/// <summary>
+/// An immutable snapshot of model prices merged from three layers — the shipped file, configuration
+/// and the <c>model_prices</c> table — where for the same model and effective instant the later layer
+/// wins (table &gt; configuration &gt; file). An event is priced by the entry in force at its timestamp:
+/// the latest effective instant not after it.
+/// </summary>
+public sealed class PricingCatalog
+{
+    private readonly Dictionary<string, ModelPrice[]> _byModel;
+
+    /// <param name="layers">Price lists from lowest to highest precedence.</param>
+    public PricingCatalog(params IEnumerable<ModelPrice>[] layers)
+    {
+        var merged = new Dictionary<(string Model, DateTimeOffset From), ModelPrice>();
+        foreach (var layer in layers)
+        {
+            foreach (var price in layer)
+            {
+                merged[(price.Model.ToLowerInvariant(), price.EffectiveFrom)] = price;
+            }
+        }
+
+        _byModel = merged.Values
+            .GroupBy(p => p.Model, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.OrderBy(p => p.EffectiveFrom).ToArray(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Every entry, by model then effective instant.</summary>
+    public IEnumerable<ModelPrice> Entries => _byModel.Values.SelectMany(p => p).OrderBy(p => p.Model, StringComparer.Ordinal).ThenBy(p => p.EffectiveFrom);
+
+    /// <summary>The price of <paramref name="model"/> in force at <paramref name="at"/>, or null when there is none.</summary>
+    public ModelPrice? Find(string? model, DateTimeOffset at)
+    {
+        if (string.IsNullOrWhiteSpace(model) || !_byModel.TryGetValue(model.Trim(), out var prices))
+        {
+            return null;
+        }
+
+        ModelPrice? inForce = null;
+        foreach (var price in prices)
+        {
+            if (price.EffectiveFrom > at)
+            {
+                break;
+            }
+
+            inForce = price;
+        }
+
+        return inForce;
+    }
+}

@@ -1,0 +1,203 @@
+using Npgsql;
+using NpgsqlTypes;
+using PulsePoint.Storage;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.Billing;
+
+/// <summary>
+/// The SQL of <c>ai_token_usage</c>: the sink's insert (pipeline role, inside the event batch's
+/// transaction) and the tenant-scoped reads (application role, through <see cref="TenantDatabase"/>).
+/// </summary>
+public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
+{
+    /// <summary>Longest range a report may cover, so one call cannot scan years of rows.</summary>
+    public const int MaxReportDays = 366;
+
+    // ON CONFLICT on the (tenant_id, event_id) key: a retry never bills twice, even one arriving after
+    // the event-id dedup table forgot the id. A brand id the tenant does not have is stored as null so
+    // the composite foreign key cannot fail the whole batch.
+    private const string InsertSql = """
+        insert into ai_token_usage (
+            tenant_id, event_id, brand_id, model, operation,
+            input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
+            input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd,
+            price_source, unpriced, recorded_at)
+        select u.tenant_id, u.event_id,
+               (select b.id from brands b where b.tenant_id = u.tenant_id and b.id = u.brand_id),
+               u.model, u.operation,
+               u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
+               u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
+               u.price_source, u.total_cost is null, u.recorded_at
+          from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
+                      $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
+                      $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[],
+                      $16::text[], $17::timestamptz[])
+               as u(tenant_id, event_id, brand_id, model, operation,
+                    input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
+                    input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost,
+                    price_source, recorded_at)
+        on conflict (tenant_id, event_id) do nothing
+        returning tenant_id, event_id, pg_current_xact_id()::text::bigint
+        """;
+
+    // $1 tenant (defensive filter beside RLS), $2/$3 the UTC instant range [from, to).
+    private const string DaysSql = """
+        select (recorded_at at time zone 'UTC')::date as day, model,
+               count(*), sum(input_tokens)::bigint, sum(output_tokens)::bigint,
+               sum(cache_read_tokens)::bigint, sum(cache_write_tokens)::bigint, sum(total_tokens)::bigint,
+               coalesce(sum(total_cost_usd), 0), count(*) filter (where unpriced)
+          from ai_token_usage
+         where tenant_id = $1 and recorded_at >= $2 and recorded_at < $3
+         group by 1, 2
+         order by 1, 2
+        """;
+
+    // The same aggregation, with the statement's snapshot (pg_current_snapshot() is the snapshot the
+    // statement reads with); one row with nulls when there is no usage.
+    private const string CountersSql = """
+        select s.snapshot, d.*
+          from (select pg_current_snapshot()::text as snapshot) s
+          left join lateral (
+                select (recorded_at at time zone 'UTC')::date as day, model,
+                       count(*), sum(input_tokens)::bigint, sum(output_tokens)::bigint,
+                       sum(cache_read_tokens)::bigint, sum(cache_write_tokens)::bigint, sum(total_tokens)::bigint,
+                       coalesce(sum(total_cost_usd), 0), count(*) filter (where unpriced)
+                  from ai_token_usage
+                 where tenant_id = $1 and recorded_at >= $2 and recorded_at < $3
+                 group by 1, 2) d on true
+         order by d.day, d.model
+        """;
+
+    /// <summary>
+    /// Inserts <paramref name="records"/> in the caller's transaction (the event batch's); returns those
+    /// inserted now — a record whose (tenant, event id) is already stored is skipped.
+    /// </summary>
+    public static async Task<UsageInsert> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageRecord> records, CancellationToken ct)
+    {
+        if (records.Count == 0)
+        {
+            return new UsageInsert([], null);
+        }
+
+        await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
+        Add(insert, NpgsqlDbType.Uuid, records.Select(r => r.Tenant.Value));
+        Add(insert, NpgsqlDbType.Uuid, records.Select(r => r.EventId));
+        Add(insert, NpgsqlDbType.Uuid, records.Select(r => r.BrandId));
+        Add(insert, NpgsqlDbType.Text, records.Select(r => r.Model));
+        Add(insert, NpgsqlDbType.Text, records.Select(r => r.Operation));
+        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.InputTokens));
+        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.OutputTokens));
+        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.CacheReadTokens));
+        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.CacheWriteTokens));
+        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.TotalTokens));
+        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.InputUsd));
+        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.OutputUsd));
+        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.CacheReadUsd));
+        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.CacheWriteUsd));
+        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.TotalUsd));
+        Add(insert, NpgsqlDbType.Text, records.Select(r => r.Cost.PriceSource));
+        Add(insert, NpgsqlDbType.TimestampTz, records.Select(r => r.RecordedAt.ToUniversalTime()));
+
+        var inserted = new HashSet<(Guid, Guid)>();
+        long? xid = null;
+        await using (var reader = await insert.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                inserted.Add((reader.GetGuid(0), reader.GetGuid(1)));
+                xid = reader.GetInt64(2);
+            }
+        }
+
+        return new UsageInsert(records.Where(r => inserted.Remove((r.Tenant.Value, r.EventId))).ToArray(), xid);
+    }
+
+    /// <summary>Inserts <paramref name="records"/> in a transaction of its own (pipeline role); returns those inserted now.</summary>
+    public async Task<UsageInsert> InsertAsync(IReadOnlyList<UsageRecord> records, CancellationToken ct = default)
+    {
+        await using var connection = await dataSources.Pipeline.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var inserted = await InsertAsync(connection, transaction, records, ct);
+        await transaction.CommitAsync(ct);
+        return inserted;
+    }
+
+    /// <summary>Sums records per tenant, then per UTC day and model: one <see cref="UsageBatch"/> per tenant.</summary>
+    public static IReadOnlyDictionary<TenantId, UsageBatch> Summarize(IEnumerable<UsageRecord> records, long? transactionId) =>
+        records.GroupBy(r => r.Tenant).ToDictionary(
+            t => t.Key,
+            t => new UsageBatch(t.GroupBy(r => (r.Day, r.Model))
+                .Select(g => g.Select(r => r.ToLine()).Aggregate((a, b) => a.Add(b)))
+                .OrderBy(l => l.Day).ThenBy(l => l.Model, StringComparer.Ordinal)
+                .ToArray(), transactionId));
+
+    /// <summary>
+    /// Like <see cref="ReadDaysAsync"/>, plus the snapshot the read saw, so the tenant grain can tell
+    /// which later-announced batches its load already counted.
+    /// </summary>
+    public Task<(IReadOnlyList<UsageLine> Lines, PgSnapshot Snapshot)> ReadCountersAsync(TenantId tenant, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        var (start, end) = Range(from, to);
+        return tenants.ReadAsync(tenant, CountersSql, c => c.Bind(start).Bind(end), async (reader, token) =>
+        {
+            var lines = new List<UsageLine>();
+            PgSnapshot? snapshot = null;
+            while (await reader.ReadAsync(token))
+            {
+                snapshot ??= PgSnapshot.Parse(reader.GetString(0));
+                if (!reader.IsDBNull(1))
+                {
+                    lines.Add(ReadLine(reader, 1));
+                }
+            }
+
+            return ((IReadOnlyList<UsageLine>)lines, snapshot ?? throw new InvalidOperationException("the counters query returned no snapshot"));
+        }, ct);
+    }
+
+    /// <summary>The tenant's usage per UTC day and model, <paramref name="from"/> to <paramref name="to"/> inclusive, under RLS.</summary>
+    public Task<IReadOnlyList<UsageLine>> ReadDaysAsync(TenantId tenant, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        if (to < from)
+        {
+            throw new ArgumentException($"The range ends ({to:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).", nameof(to));
+        }
+
+        if (to.DayNumber - from.DayNumber + 1 > MaxReportDays)
+        {
+            throw new ArgumentException($"A usage report covers at most {MaxReportDays} days.", nameof(to));
+        }
+
+        var (start, end) = Range(from, to);
+        return tenants.ReadAsync<IReadOnlyList<UsageLine>>(tenant, DaysSql, c => c.Bind(start).Bind(end), async (reader, token) =>
+        {
+            var lines = new List<UsageLine>();
+            while (await reader.ReadAsync(token))
+            {
+                lines.Add(ReadLine(reader, 0));
+            }
+
+            return lines;
+        }, ct);
+    }
+
+    private static (DateTimeOffset Start, DateTimeOffset End) Range(DateOnly from, DateOnly to) =>
+        (new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+
+    private static UsageLine ReadLine(NpgsqlDataReader reader, int first) => new(
+        reader.GetFieldValue<DateOnly>(first),
+        reader.GetString(first + 1),
+        reader.GetInt64(first + 2),
+        reader.GetInt64(first + 3),
+        reader.GetInt64(first + 4),
+        reader.GetInt64(first + 5),
+        reader.GetInt64(first + 6),
+        reader.GetInt64(first + 7),
+        reader.GetDecimal(first + 8),
+        reader.GetInt64(first + 9));
+
+    private static void Add<T>(NpgsqlCommand command, NpgsqlDbType type, IEnumerable<T> values) =>
+        command.Parameters.Add(new NpgsqlParameter { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type });
+}

@@ -1,0 +1,353 @@
+using Microsoft.Extensions.Logging;
+using PulsePoint.Billing;
+using PulsePoint.Storage;
+
+namespace PulsePoint.Tenancy;
+
+/// <summary>
+/// The tenant grain's billing half: today's cost counters (rebuilt from <c>ai_token_usage</c> on
+/// activation, then updated once per committed event batch), cost alerts (persisted in grain storage,
+/// sent through the event sink), and the opt-in hard budget (reservations in grain storage). The grain
+/// is not reentrant, so each of these reads and updates its state without interleaving: concurrent
+/// reservations are decided one at a time and cannot overspend.
+/// </summary>
+internal sealed partial class TenantGrain
+{
+    private const string UpdateThresholdSql = "update tenants set daily_cost_threshold_usd = $2, updated_at = now() where id = $1";
+    private const string UpdateBudgetSql = "update tenants set daily_budget_usd = $2, updated_at = now() where id = $1";
+
+    // Usage per UTC day (today and yesterday) and model.
+    private readonly Dictionary<DateOnly, Dictionary<string, UsageLine>> _usage = [];
+    private PgSnapshot? _countersSnapshot;
+    private decimal? _dailyCostThresholdUsd;
+    private decimal? _dailyBudgetUsd;
+    private IGrainTimer? _alertSender;
+
+    private BillingOptions Billing => billingOptions.Value;
+
+    private decimal ThresholdUsd => _dailyCostThresholdUsd ?? Billing.DefaultDailyThresholdUsd;
+
+    async Task ITenantGrain.AddUsageAsync(UsageBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_countersSnapshot is { } loaded && batch.TransactionId is { } xid && loaded.Saw(xid))
+        {
+            // This batch committed before the activation's load, which already counted it.
+            return;
+        }
+
+        var today = billingClock.Today;
+        foreach (var line in batch.Lines.Where(l => l.Day >= today.AddDays(-1)))
+        {
+            Add(line);
+        }
+
+        PruneUsage(today);
+        await RaiseAlertsAsync(today);
+    }
+
+    Task<CostCounters> ITenantGrain.GetCostCountersAsync()
+    {
+        var today = billingClock.Today;
+        var lines = _usage.TryGetValue(today, out var models)
+            ? models.Values.OrderBy(l => l.Model, StringComparer.Ordinal).ToArray()
+            : [];
+        var alerts = alertState.State.Day == today ? alertState.State.Raised.ToArray() : [];
+        return Task.FromResult(new CostCounters(
+            today,
+            lines.Sum(l => l.Events),
+            lines.Sum(l => l.TotalTokens),
+            lines.Sum(l => l.CostUsd),
+            lines.Sum(l => l.UnpricedEvents),
+            lines,
+            ThresholdUsd,
+            alerts));
+    }
+
+    async Task ITenantGrain.SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd)
+    {
+        if (dailyCostThresholdUsd is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dailyCostThresholdUsd), "A daily cost threshold cannot be negative.");
+        }
+
+        await UpdateTenantAsync(UpdateThresholdSql, dailyCostThresholdUsd);
+        _dailyCostThresholdUsd = dailyCostThresholdUsd;
+        await RaiseAlertsAsync(billingClock.Today);
+    }
+
+    async Task ITenantGrain.SetDailyBudgetAsync(decimal? dailyBudgetUsd)
+    {
+        if (dailyBudgetUsd is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dailyBudgetUsd), "A daily budget cannot be negative.");
+        }
+
+        await UpdateTenantAsync(UpdateBudgetSql, dailyBudgetUsd);
+        _dailyBudgetUsd = dailyBudgetUsd;
+    }
+
+    async Task<BudgetReservation> ITenantGrain.ReserveBudgetAsync(decimal estimatedCostUsd)
+    {
+        if (estimatedCostUsd < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(estimatedCostUsd), "An estimated cost cannot be negative.");
+        }
+
+        if (_dailyBudgetUsd is not { } budget)
+        {
+            // No budget: nothing to hold or persist; the id only lets the caller's code stay the same.
+            return new BudgetReservation(true, Guid.NewGuid(), null, null, null);
+        }
+
+        var now = billingClock.Now;
+        var state = budgetState.State;
+        var rolled = HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout);
+        var remaining = HardBudget.Remaining(budget, state, RecordedTodayUsd());
+        if (estimatedCostUsd > remaining)
+        {
+            if (rolled)
+            {
+                await budgetState.WriteStateAsync();
+            }
+
+            return new BudgetReservation(false, null, Math.Max(remaining, 0m), budget, null);
+        }
+
+        var id = Guid.NewGuid();
+        var hold = new BudgetHold(estimatedCostUsd, now + Billing.ReservationTimeout);
+        state.Held[id] = hold;
+        await WriteBudgetAsync(() => state.Held.Remove(id));
+        return new BudgetReservation(true, id, remaining - estimatedCostUsd, budget, hold.ExpiresAt);
+    }
+
+    async Task<BudgetSettlement> ITenantGrain.CommitBudgetAsync(Guid reservationId, decimal actualCostUsd)
+    {
+        if (actualCostUsd < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(actualCostUsd), "An actual cost cannot be negative.");
+        }
+
+        if (_dailyBudgetUsd is null && budgetState.State.Held.Count == 0)
+        {
+            return BudgetSettlement.NotHeld;
+        }
+
+        var now = billingClock.Now;
+        var state = budgetState.State;
+        HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout);
+        if (state.Settled.ContainsKey(reservationId))
+        {
+            return BudgetSettlement.AlreadySettled;
+        }
+
+        // Held or not (expired, unknown), the money was spent: it counts against today once.
+        var held = state.Held.Remove(reservationId, out var hold);
+        state.CommittedUsd += actualCostUsd;
+        state.Settled[reservationId] = now;
+        await WriteBudgetAsync(() =>
+        {
+            state.CommittedUsd -= actualCostUsd;
+            state.Settled.Remove(reservationId);
+            if (held)
+            {
+                state.Held[reservationId] = hold!;
+            }
+        });
+        return held ? BudgetSettlement.Committed : BudgetSettlement.NotHeld;
+    }
+
+    async Task<BudgetSettlement> ITenantGrain.ReleaseBudgetAsync(Guid reservationId)
+    {
+        var now = billingClock.Now;
+        var state = budgetState.State;
+        HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout);
+        if (state.Settled.ContainsKey(reservationId))
+        {
+            return BudgetSettlement.AlreadySettled;
+        }
+
+        if (!state.Held.Remove(reservationId, out var hold))
+        {
+            return BudgetSettlement.NotHeld;
+        }
+
+        state.Settled[reservationId] = now;
+        await WriteBudgetAsync(() =>
+        {
+            state.Settled.Remove(reservationId);
+            state.Held[reservationId] = hold;
+        });
+        return BudgetSettlement.Released;
+    }
+
+    Task<BudgetStatus> ITenantGrain.GetBudgetAsync()
+    {
+        // A copy: a read-only call must not change the persisted ledger.
+        var state = new BudgetState
+        {
+            Day = budgetState.State.Day,
+            CommittedUsd = budgetState.State.CommittedUsd,
+            Held = new(budgetState.State.Held),
+            Settled = new(budgetState.State.Settled),
+        };
+        HardBudget.Roll(state, billingClock.Today, billingClock.Now, Billing.ReservationTimeout);
+        var recorded = RecordedTodayUsd();
+        return Task.FromResult(new BudgetStatus(
+            state.Day,
+            _dailyBudgetUsd,
+            state.CommittedUsd,
+            recorded,
+            HardBudget.HeldUsd(state),
+            _dailyBudgetUsd is { } budget ? HardBudget.Remaining(budget, state, recorded) : null,
+            state.Held.Count));
+    }
+
+    async Task<UsageReport> ITenantGrain.GetUsageReportAsync(DateOnly from, DateOnly to) =>
+        new(from, to, await usageLedger.ReadDaysAsync(_tenant, from, to));
+
+    private async Task LoadCostCountersAsync(CancellationToken cancellationToken)
+    {
+        if (_status == TenantStatus.NotFound)
+        {
+            return;
+        }
+
+        var today = billingClock.Today;
+        var (lines, snapshot) = await usageLedger.ReadCountersAsync(_tenant, today.AddDays(-1), today, cancellationToken);
+        _usage.Clear();
+        foreach (var line in lines)
+        {
+            Add(line);
+        }
+
+        _countersSnapshot = snapshot;
+    }
+
+    private void Add(UsageLine line)
+    {
+        if (!_usage.TryGetValue(line.Day, out var models))
+        {
+            _usage[line.Day] = models = new Dictionary<string, UsageLine>(StringComparer.Ordinal);
+        }
+
+        models[line.Model] = models.TryGetValue(line.Model, out var existing) ? existing.Add(line) : line;
+    }
+
+    private void PruneUsage(DateOnly today)
+    {
+        foreach (var day in _usage.Keys.Where(d => d < today.AddDays(-1)).ToArray())
+        {
+            _usage.Remove(day);
+        }
+    }
+
+    private decimal RecordedTodayUsd() =>
+        _usage.TryGetValue(billingClock.Today, out var models) ? models.Values.Sum(l => l.CostUsd) : 0m;
+
+    /// <summary>
+    /// Raises each newly crossed fraction once: recorded in grain storage first (so no restart repeats
+    /// it), then sent through the event sink by <see cref="SendAlertsAsync"/>, which retries until the
+    /// sink accepts it; the event id is derived from tenant, day and fraction, so a resend is stored once.
+    /// </summary>
+    private async Task RaiseAlertsAsync(DateOnly today)
+    {
+        var state = alertState.State;
+        if (state.Day != today)
+        {
+            state.Day = today;
+            state.Raised = [];
+        }
+
+        var spend = RecordedTodayUsd();
+        var threshold = ThresholdUsd;
+        var crossed = CostAlertPolicy.NewlyCrossed(Billing.EffectiveAlertFractions, threshold, spend, state.Raised.Select(a => a.Fraction));
+        if (crossed.Count == 0)
+        {
+            return;
+        }
+
+        var now = billingClock.Now;
+        var alerts = crossed.Select(f => new CostAlert(
+            today, f, threshold, spend, CostAlertPolicy.SeverityOf(f), CostAlertPolicy.EventIdOf(_tenant, today, f), now)).ToArray();
+        state.Raised.AddRange(alerts);
+        state.Unsent.AddRange(alerts);
+        await alertState.WriteStateAsync();
+        foreach (var alert in alerts)
+        {
+            LogCostAlert(logger, _tenant.Value, alert.Fraction * 100, alert.SpendUsd, alert.ThresholdUsd);
+        }
+
+        ArmAlertSending();
+    }
+
+    /// <summary>
+    /// Sends unsent alerts from a grain timer, not from the call that raised them: that call may come
+    /// from the event sink itself, which must not wait on its own next batch.
+    /// </summary>
+    private void ArmAlertSending()
+    {
+        if (alertState.State.Unsent.Count == 0 || _alertSender is not null)
+        {
+            return;
+        }
+
+        _alertSender = this.RegisterGrainTimer(SendAlertsAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task SendAlertsAsync(CancellationToken cancellationToken)
+    {
+        _alertSender?.Dispose();
+        _alertSender = null;
+        var unsent = alertState.State.Unsent.ToArray();
+        if (unsent.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await billingEvents.PublishAsync(unsent.Select(a => CostAlertPolicy.ToEvent(_tenant, a)).ToArray(), cancellationToken);
+            alertState.State.Unsent.RemoveAll(a => unsent.Contains(a));
+            await alertState.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            // Kept in Unsent: the refresh timer arms another attempt.
+            LogAlertSendFailed(logger, e, _tenant.Value, unsent.Length);
+        }
+    }
+
+    private async Task WriteBudgetAsync(Action undo)
+    {
+        try
+        {
+            await budgetState.WriteStateAsync();
+        }
+        catch
+        {
+            undo();
+            throw;
+        }
+    }
+
+    private async Task UpdateTenantAsync(string sql, decimal? value)
+    {
+        _lastCall = time.GetUtcNow();
+        var updated = await database.RunAsync(_tenant, async session =>
+        {
+            await using var update = session.Command(sql).Bind(value);
+            return await update.ExecuteNonQueryAsync(session.CancellationToken);
+        });
+        if (updated == 0)
+        {
+            throw new TenantNotFoundException($"Tenant {_tenant} does not exist.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} spent {SpendUsd} USD today: {Percent}% of its {ThresholdUsd} USD daily threshold")]
+    private static partial void LogCostAlert(ILogger logger, Guid tenantId, decimal percent, decimal spendUsd, decimal thresholdUsd);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: {Count} cost alert(s) not yet accepted by the event sink; will retry")]
+    private static partial void LogAlertSendFailed(ILogger logger, Exception exception, Guid tenantId, int count);
+}
