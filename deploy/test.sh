@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real services, doing its own set-up and tear-down:
-# starts PostgreSQL (installing it with apt if missing) on loopback port 55433 under .local/,
+# starts PostgreSQL (installing it with apt if missing) on loopback port 55433 under .local/ and the
+# Pub/Sub emulator on loopback port 8681 (PULSEPOINT_PUBSUB_PORT; tests read PUBSUB_EMULATOR_HOST),
 # runs `dotnet test` (the test fixture creates and migrates a fresh pulsepoint_test database),
 # stops what it started, and ends with one line: "N passed, N failed[, N skipped]".
 #
@@ -16,14 +17,25 @@ results=$root/.local/test-results
 export PULSEPOINT_PG_PORT=${PULSEPOINT_TEST_PG_PORT:-55433}
 export PULSEPOINT_PG_DIR=${PULSEPOINT_TEST_PG_DIR:-$root/.local/postgres-test}
 
+export PULSEPOINT_PUBSUB_PORT=${PULSEPOINT_PUBSUB_PORT:-8681}
+
 started_pg=0
 if ! deploy/postgres.sh status >/dev/null 2>&1; then started_pg=1; fi
+started_pubsub=0
+if ! deploy/pubsub-emulator.sh status >/dev/null 2>&1; then started_pubsub=1; fi
 cleanup() {
     if [ "$started_pg" = 1 ]; then deploy/postgres.sh stop || true; fi
+    if [ "$started_pubsub" = 1 ]; then deploy/pubsub-emulator.sh stop || true; fi
 }
 trap cleanup EXIT
 
 deploy/postgres.sh start || { echo "0 passed, 0 failed"; echo "test.sh: PostgreSQL did not start" >&2; exit 1; }
+# Without the emulator the other tests still run; the Pub/Sub tests then fail, saying why.
+if deploy/pubsub-emulator.sh start; then
+    export PUBSUB_EMULATOR_HOST=127.0.0.1:$PULSEPOINT_PUBSUB_PORT
+else
+    echo "test.sh: the Pub/Sub emulator did not start; the Pub/Sub tests will fail" >&2
+fi
 
 rm -rf "$results"
 dotnet test PulsePoint.sln -c Release --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" </dev/null

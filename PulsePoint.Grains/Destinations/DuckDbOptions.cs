@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PulsePoint.Destinations;
+
+/// <summary>The embedded DuckDB warehouse (section <c>PulsePoint:Destinations:DuckDb</c>).</summary>
+public sealed class DuckDbOptions
+{
+    public const string Section = "PulsePoint:Destinations:DuckDb";
+
+    /// <summary>
+    /// The database file; relative paths are resolved against the silo's working directory. Exactly one
+    /// process may write it: the writer holds <c>&lt;Path&gt;.writer.lock</c> while it runs.
+    /// </summary>
+    [Required(ErrorMessage = "PulsePoint:Destinations:DuckDb:Path (the DuckDB warehouse file) is required")]
+    public string Path { get; set; } = ".local/warehouse.duckdb";
+
+    /// <summary>How many years of events the warehouse keeps; older ones are deleted by the retention cleanup.</summary>
+    [Range(1, 100, ErrorMessage = "PulsePoint:Destinations:DuckDb:RetentionYears must be between 1 and 100")]
+    public int RetentionYears { get; set; } = 7;
+
+    /// <summary>How often the retention cleanup runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "PulsePoint:Destinations:DuckDb:CleanupPeriod must be between 1 second and 7 days")]
+    public TimeSpan CleanupPeriod { get; set; } = TimeSpan.FromDays(1);
+}

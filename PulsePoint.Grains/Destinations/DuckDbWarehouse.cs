@@ -1,0 +1,197 @@
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PulsePoint.Events;
+
+namespace PulsePoint.Destinations;
+
+/// <summary>
+/// The embedded analytics warehouse (destination <c>warehouse</c>): one DuckDB file with one table,
+/// <c>observability_events</c>, whose columns carry PostgreSQL's names and the enums' wire names.
+/// A batch is appended into a staging table and copied with <c>insert or ignore</c>, so re-delivering
+/// an event (the relay does after any failure) never makes a second row. One process writes the file:
+/// the first use takes the writer lock, and another process gets <see cref="DuckDbWarehouseLockedException"/>.
+/// </summary>
+public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, TimeProvider time, ILogger<DuckDbWarehouse> logger)
+    : IEventDestination, IDisposable, IAsyncDisposable
+{
+    public const string TableName = "observability_events";
+
+    private const string Columns = """
+        event_id, request_id, tenant_id, user_id, brand_id, category, event_type, severity, status, "timestamp",
+        duration_ms, cpu_time_ms, tokens_used, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write,
+        cost_usd, accuracy_score, was_cached, fallback_used, error_code, error_message, ai_model, schema_version
+        """;
+
+    // The staging table is temporary (per connection) and has no key: a batch may repeat an event.
+    private const string CreateStagingSql = "create temp table if not exists staging_events as select * from observability_events limit 0";
+
+    private const string ClearStagingSql = "delete from staging_events";
+
+    private const string StagingTable = "staging_events";
+
+    private const string CopyStagingSql = $"""
+        insert or ignore into observability_events ({Columns})
+        select distinct on (event_id) {Columns} from staging_events
+        """;
+
+    private const string DeleteOlderThanSql = """delete from observability_events where "timestamp" < $cutoff""";
+
+    private readonly object _openLock = new();
+    private DuckDbWarehouseFile? _file;
+
+    /// <inheritdoc />
+    public string Name => "warehouse";
+
+    /// <summary>Opens the file and takes the writer lock now, so a second writing process fails at start, not on its first batch.</summary>
+    /// <exception cref="DuckDbWarehouseLockedException">Another process writes this file.</exception>
+    public void Open() => File();
+
+    /// <inheritdoc />
+    public async Task DeliverAsync(IReadOnlyList<StructuredEvent> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var file = File();
+        await file.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = file.Connection;
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(connection, CreateStagingSql, cancellationToken);
+            await ExecuteAsync(connection, ClearStagingSql, cancellationToken);
+            using (var appender = connection.CreateAppender(StagingTable))
+            {
+                foreach (var e in batch)
+                {
+                    AppendRow(appender, e);
+                }
+            }
+
+            int inserted;
+            await using (var copy = connection.CreateCommand())
+            {
+                copy.CommandText = CopyStagingSql;
+                inserted = await copy.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await ExecuteAsync(connection, ClearStagingSql, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            LogDelivered(logger, batch.Count, inserted);
+        }
+        finally
+        {
+            file.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Deletes events older than the retention period (<see cref="DuckDbOptions.RetentionYears"/>) before
+    /// now, and returns how many were deleted.
+    /// </summary>
+    public Task<long> ApplyRetentionAsync(CancellationToken cancellationToken) =>
+        DeleteOlderThanAsync(time.GetUtcNow().AddYears(-options.Value.RetentionYears), cancellationToken);
+
+    /// <summary>Deletes events whose timestamp is before <paramref name="cutoff"/>; returns how many.</summary>
+    public async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var file = File();
+        await file.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var delete = file.Connection.CreateCommand();
+            delete.CommandText = DeleteOlderThanSql;
+            delete.Parameters.Add(new DuckDBParameter("cutoff", cutoff.ToUniversalTime()));
+            long deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+            LogRetention(logger, deleted, cutoff);
+            return deleted;
+        }
+        finally
+        {
+            file.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Opens a connection for reading the warehouse in this process (analytics). DuckDB lets no other
+    /// process open the file while this one writes it, so readers run inside the writing silo.
+    /// The caller disposes the connection.
+    /// </summary>
+    public async Task<DuckDBConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new DuckDBConnection(File().ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Ends this instance's share of the file; the process's last one releases the writer lock.</summary>
+    public void Dispose()
+    {
+        lock (_openLock)
+        {
+            _file?.Release();
+            _file = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private DuckDbWarehouseFile File()
+    {
+        lock (_openLock)
+        {
+            return _file ??= DuckDbWarehouseFile.Acquire(options.Value.Path);
+        }
+    }
+
+    private static async Task ExecuteAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // The one mapping from an event to a warehouse row; the order is the table's column order.
+    private static void AppendRow(DuckDBAppender appender, StructuredEvent e) =>
+        appender.CreateRow()
+            .AppendValue(e.EventId)
+            .AppendValue(e.RequestId)
+            .AppendValue(e.TenantId.Value)
+            .AppendValue(e.UserId)
+            .AppendValue(e.BrandId)
+            .AppendValue(EventNames.Of(e.Category))
+            .AppendValue(e.EventType)
+            .AppendValue(EventNames.Of(e.Severity))
+            .AppendValue(EventNames.Of(e.Status))
+            .AppendValue(e.Timestamp.ToUniversalTime())
+            .AppendValue(e.DurationMs)
+            .AppendValue(e.CpuTimeMs)
+            .AppendValue(e.TokensUsed)
+            .AppendValue(e.TokensInput)
+            .AppendValue(e.TokensOutput)
+            .AppendValue(e.TokensCacheRead)
+            .AppendValue(e.TokensCacheWrite)
+            .AppendValue(e.CostUsd is { } cost ? Math.Round(cost, 6, MidpointRounding.ToEven) : null)
+            .AppendValue(e.AccuracyScore)
+            .AppendValue(e.WasCached)
+            .AppendValue(e.FallbackUsed)
+            .AppendValue(e.ErrorCode)
+            .AppendValue(e.ErrorMessage)
+            .AppendValue(e.AiModel)
+            .AppendValue(e.SchemaVersion)
+            .EndRow();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "DuckDB warehouse: {Delivered} events delivered, {Inserted} new")]
+    private static partial void LogDelivered(ILogger logger, int delivered, int inserted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DuckDB warehouse retention: {Deleted} events before {Cutoff} deleted")]
+    private static partial void LogRetention(ILogger logger, long deleted, DateTimeOffset cutoff);
+}
