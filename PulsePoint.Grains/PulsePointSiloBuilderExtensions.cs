@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PulsePoint.Analytics;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
@@ -22,6 +23,7 @@ public static class PulsePointSiloBuilderExtensions
         services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().Application));
         services.AddSingleton<TenantMetrics>();
         services.AddSingleton(TimeProvider.System);
+        services.AddPulsePointAnalytics(configuration);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         return silo;
     }

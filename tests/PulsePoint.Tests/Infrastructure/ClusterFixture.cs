@@ -15,6 +15,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public static readonly TimeSpan UnknownTenantIdleTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>The silos' DuckDB warehouse: one file per test run, shared in process like a real single-silo deployment.</summary>
+    public static readonly string WarehousePath = Path.Combine(Path.GetTempPath(), "pulsepoint-cluster-" + Guid.NewGuid().ToString("N"), "warehouse.duckdb");
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -26,6 +29,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["PulsePoint:Database:Pipeline"] = TestDatabase.Pipeline,
             ["PulsePoint:Tenancy:RefreshPeriod"] = RefreshPeriod.ToString(),
             ["PulsePoint:Tenancy:UnknownTenantIdleTimeout"] = UnknownTenantIdleTimeout.ToString(),
+            ["PulsePoint:Destinations:DuckDb:Path"] = WarehousePath,
         })
         .Build();
 
