@@ -18,7 +18,8 @@ namespace PulsePoint.Analytics;
 /// </param>
 public sealed class DuckDbAnalyticsWarehouse(Func<CancellationToken, Task<DuckDBConnection>> openConnection) : IAnalyticsWarehouse
 {
-    private const string InRange = """tenant_id = $tenant and "timestamp" >= $from and "timestamp" < $to""";
+    // Casts make each parameter a typed constant, so DuckDB compares the columns as they are stored.
+    private const string InRange = """tenant_id = cast($tenant as uuid) and "timestamp" >= cast($from as timestamptz) and "timestamp" < cast($to as timestamptz)""";
 
     public const string DailyModelUsageSql = $"""
         select cast(timezone('UTC', "timestamp") as date) as day,

@@ -15,6 +15,7 @@ public static class SiloCommandLine
         verbs:
           run        host a silo with its dashboard (/dashboard), /healthz and /readyz (default verb)
           migrate    apply the database migrations in deploy/sql as the owner role, then exit
+          bench-analytics [--events N] [--tenants N] [--days N] [--runs N] [--path FILE]   time the analytics queries on synthetic data
           report     --tenant ID --from YYYY-MM-DD --to YYYY-MM-DD --report usage|accuracy|latency|cost|errors|all [--format table|json|csv]
           help       show this text
 
@@ -35,6 +36,7 @@ public static class SiloCommandLine
                 "run" => await RunSiloAsync(rest),
                 "migrate" => Migrate(rest),
                 "report" => await ReportVerb.RunAsync(rest, Console.Out),
+                "bench-analytics" => await BenchAnalyticsVerb.RunAsync(rest, Console.Out),
                 "help" or "--help" or "-h" => Help(),
                 _ => Fail(2, $"unknown verb '{verb}'; try `PulsePoint.Silo help`"),
             };
