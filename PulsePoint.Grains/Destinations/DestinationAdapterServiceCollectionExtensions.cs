@@ -30,6 +30,15 @@ public static class DestinationAdapterServiceCollectionExtensions
                 services.AddSingleton<IEventDestination>(sp => sp.GetRequiredService<DuckDbWarehouse>());
                 services.AddHostedService<DuckDbWarehouseWriter>();
                 break;
+            case WarehouseDestinationKind.BigQuery:
+                services.AddOptions<BigQueryOptions>().Bind(configuration.GetSection(BigQueryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+                services.AddHttpClient(BigQueryTransport.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+                services.AddKeyedSingleton<IGoogleAccessTokenSource>(
+                    BigQueryDestination.TokenSourceKey, (_, _) => new GoogleApplicationDefaultTokenSource(GoogleApplicationDefaultTokenSource.BigQueryScope));
+                services.AddSingleton<BigQueryDestination>();
+                services.AddSingleton<IEventDestination>(sp => sp.GetRequiredService<BigQueryDestination>());
+                services.AddSingleton<BigQueryQueryClient>();
+                break;
             case WarehouseDestinationKind.None:
                 break;
         }

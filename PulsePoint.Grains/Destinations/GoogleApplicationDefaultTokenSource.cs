@@ -13,13 +13,26 @@ public sealed class GoogleApplicationDefaultTokenSource(string scope) : IGoogleA
 
     public const string BigQueryScope = "https://www.googleapis.com/auth/bigquery";
 
-    private readonly Lazy<Task<ITokenAccess>> _credential = new(async () =>
-        (await GoogleCredential.GetApplicationDefaultAsync()).CreateScoped(scope));
+    private readonly object _gate = new();
+    private Task<ITokenAccess>? _credential;
 
     /// <inheritdoc />
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
-        var credential = await _credential.Value;
-        return await credential.GetAccessTokenForRequestAsync(authUri: null, cancellationToken);
+        Task<ITokenAccess> credential;
+        lock (_gate)
+        {
+            // Load once; after a failure (no credentials yet) the next delivery looks again.
+            if (_credential is null || _credential.IsFaulted || _credential.IsCanceled)
+            {
+                _credential = LoadAsync();
+            }
+
+            credential = _credential;
+        }
+
+        return await (await credential).GetAccessTokenForRequestAsync(authUri: null, cancellationToken);
     }
+
+    private async Task<ITokenAccess> LoadAsync() => (await GoogleCredential.GetApplicationDefaultAsync()).CreateScoped(scope);
 }

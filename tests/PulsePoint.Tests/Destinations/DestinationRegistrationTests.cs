@@ -29,6 +29,34 @@ public sealed class DestinationRegistrationTests
     }
 
     [Fact]
+    public void Destinations_BigQuery_warehouse_registers_the_destination_and_the_query_client_with_ADC_credentials()
+    {
+        using var services = DestinationTestServices.Build(new()
+        {
+            ["PulsePoint:Destinations:Warehouse"] = "BigQuery",
+            ["PulsePoint:Destinations:BigQuery:ProjectId"] = "pulsepoint-prod",
+        });
+
+        var destination = Assert.Single(services.GetServices<IEventDestination>());
+        Assert.IsType<BigQueryDestination>(destination);
+        Assert.NotNull(services.GetRequiredService<BigQueryQueryClient>());
+        Assert.IsType<GoogleApplicationDefaultTokenSource>(services.GetRequiredKeyedService<IGoogleAccessTokenSource>(BigQueryDestination.TokenSourceKey));
+    }
+
+    [Fact]
+    public void Destinations_BigQuery_project_id_that_could_break_a_table_path_is_refused()
+    {
+        using var services = DestinationTestServices.Build(new()
+        {
+            ["PulsePoint:Destinations:Warehouse"] = "BigQuery",
+            ["PulsePoint:Destinations:BigQuery:ProjectId"] = "prod`.x",
+        });
+
+        var refused = Assert.Throws<OptionsValidationException>(() => services.GetServices<IEventDestination>().ToList());
+        Assert.Contains("PulsePoint:Destinations:BigQuery:ProjectId", refused.Message);
+    }
+
+    [Fact]
     public void Destinations_PubSub_without_a_project_is_refused_naming_the_key()
     {
         using var services = DestinationTestServices.Build(new() { ["PulsePoint:Destinations:Realtime"] = "PubSub", ["PulsePoint:Destinations:PubSub:TopicId"] = "events" });

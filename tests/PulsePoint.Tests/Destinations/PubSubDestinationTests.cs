@@ -67,7 +67,7 @@ public sealed class PubSubDestinationTests
         using var subscriber = new PubSubTestSubscriber(host, DestinationTestServices.Project, topic);
         await subscriber.CreateTopicAndSubscriptionAsync();
         await using var services = DestinationTestServices.PubSub(host, topic);
-        var events = TestEvents.Many(TenantId.New(), DateTimeOffset.UtcNow, 2500);
+        var events = TestEvents.Many(TenantId.New(), DateTimeOffset.UtcNow, 1200);
 
         // The emulator refuses a publish of more than 1000 messages, so this passes only if the batch is split.
         await services.Destination("realtime").DeliverAsync(events, CancellationToken.None);
