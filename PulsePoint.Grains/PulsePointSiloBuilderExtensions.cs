@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Brands;
 using PulsePoint.Events;
 using PulsePoint.Billing;
+using PulsePoint.Analytics;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
@@ -25,6 +26,7 @@ public static class PulsePointSiloBuilderExtensions
         services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().Application));
         services.AddSingleton<TenantMetrics>();
         services.AddSingleton(TimeProvider.System);
+        services.AddPulsePointAnalytics(configuration);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         silo.AddPulsePointBrands(configuration);
         silo.AddPulsePointEvents(configuration);

@@ -12,6 +12,8 @@
 #
 # Extra silo settings can be passed as environment variables (PulsePoint__...). Logs and pids are
 # under .local/cluster/.
+# The DuckDB warehouse is one process's file, so the silos run without a warehouse unless
+# PulsePoint__Destinations__Warehouse says otherwise (BigQuery for a real cluster).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,6 +36,7 @@ start_one() {
     PulsePoint__Silo__SiloPort=$((11110 + i)) \
     PulsePoint__Silo__GatewayPort=$((30000 + i - 1)) \
     PulsePoint__Silo__WebUrl="http://127.0.0.1:$(web_port "$i")" \
+    PulsePoint__Destinations__Warehouse="${PulsePoint__Destinations__Warehouse:-None}" \
         nohup "$bin/PulsePoint.Silo" run >"$state/silo-$i.log" 2>&1 </dev/null &
     echo $! >"$state/silo-$i.pid"
     say "silo $i starting (pid $!, web http://127.0.0.1:$(web_port "$i"), log $state/silo-$i.log)"

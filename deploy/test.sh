@@ -29,6 +29,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The insights page is tested in headless Chromium (Debian's package, driven by Playwright for .NET).
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ]; then return 0; fi
+    echo "test.sh: installing chromium with apt (the insights page tests need it)" >&2
+    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
+        || echo "test.sh: chromium did not install; the insights page test will fail" >&2
+}
+ensure_chromium
+
 deploy/postgres.sh start || { echo "0 passed, 0 failed"; echo "test.sh: PostgreSQL did not start" >&2; exit 1; }
 # Without the emulator the other tests still run; the Pub/Sub tests then fail, saying why.
 if deploy/pubsub-emulator.sh start; then

@@ -47,7 +47,7 @@ public sealed partial class BigQueryDestination : IEventDestination
     }
 
     /// <inheritdoc />
-    public string Name => "warehouse";
+    public string Name => "bigquery";
 
     /// <inheritdoc />
     public async Task DeliverAsync(IReadOnlyList<StructuredEvent> batch, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ public static class DestinationAdapterServiceCollectionExtensions
         {
             case WarehouseDestinationKind.DuckDb:
                 services.AddOptions<DuckDbOptions>().Bind(configuration.GetSection(DuckDbOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-                services.AddSingleton<DuckDbWarehouse>();
+                services.TryAddSingleton<DuckDbWarehouse>();   // analytics reads through the same instance
                 services.AddSingleton<IEventDestination>(sp => sp.GetRequiredService<DuckDbWarehouse>());
                 services.AddHostedService<DuckDbWarehouseWriter>();
                 break;

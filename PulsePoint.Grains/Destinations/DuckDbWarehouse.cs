@@ -41,7 +41,7 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
     private DuckDbWarehouseFile? _file;
 
     /// <inheritdoc />
-    public string Name => "warehouse";
+    public string Name => "duckdb";
 
     /// <summary>Opens the file and takes the writer lock now, so a second writing process fails at start, not on its first batch.</summary>
     /// <exception cref="DuckDbWarehouseLockedException">Another process writes this file.</exception>

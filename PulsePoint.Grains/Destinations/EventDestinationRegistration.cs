@@ -8,33 +8,22 @@ namespace PulsePoint.Destinations;
 /// <summary>
 /// The one place that turns <c>PulsePoint:Destinations</c> into <see cref="IEventDestination"/>
 /// registrations. The outbox relay delivers to every registered destination, each with its own cursor
-/// (its <see cref="IEventDestination.Name"/>). To add an adapter, add a case here.
+/// (its <see cref="IEventDestination.Name"/>). The in-cluster stream is registered here; the adapters
+/// that talk to other systems (DuckDB, BigQuery, Pub/Sub) by <see cref="DestinationAdapterServiceCollectionExtensions"/>.
 /// </summary>
 public static class EventDestinationRegistration
 {
     public static ISiloBuilder AddEventDestinations(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var options = configuration.GetSection(EventDestinationOptions.Section).Get<EventDestinationOptions>() ?? new EventDestinationOptions();
-        switch (options.Realtime)
+        var selection = configuration.GetSection(DestinationSelectionOptions.Section).Get<DestinationSelectionOptions>()
+            ?? new DestinationSelectionOptions();
+        if (selection.Realtime == RealtimeDestinationKind.OrleansStream)
         {
-            case "OrleansStream":
-                silo.AddEventStreams();
-                silo.Services.AddSingleton<IEventDestination, OrleansStreamDestination>();
-                break;
-            case "None":
-                break;
-            default:
-                throw new InvalidOperationException($"PulsePoint:Destinations:Realtime '{options.Realtime}' is not one of OrleansStream, None.");
+            silo.AddEventStreams();
+            silo.Services.AddSingleton<IEventDestination, OrleansStreamDestination>();
         }
 
-        switch (options.Warehouse)
-        {
-            case "None":
-                break;
-            default:
-                throw new InvalidOperationException($"PulsePoint:Destinations:Warehouse '{options.Warehouse}' is not one of None.");
-        }
-
+        silo.Services.AddPulsePointDestinationAdapters(configuration);
         return silo;
     }
 

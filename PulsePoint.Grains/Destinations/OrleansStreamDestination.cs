@@ -13,7 +13,7 @@ namespace PulsePoint.Destinations;
 /// </summary>
 internal sealed class OrleansStreamDestination(IClusterClient cluster) : IEventDestination
 {
-    public const string DestinationName = "realtime";
+    public const string DestinationName = "orleans-stream";
 
     public string Name => DestinationName;
 

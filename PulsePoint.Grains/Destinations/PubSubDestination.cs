@@ -82,7 +82,7 @@ public sealed partial class PubSubDestination : IEventDestination
     }
 
     /// <inheritdoc />
-    public string Name => "realtime";
+    public string Name => "pubsub";
 
     /// <summary>The topic's resource name, <c>projects/P/topics/T</c>.</summary>
     public string TopicPath => _topicPath;

@@ -8,4 +8,7 @@ public enum RealtimeDestinationKind
 
     /// <summary>Google Cloud Pub/Sub over REST (or its emulator).</summary>
     PubSub = 1,
+
+    /// <summary>No real-time bus: events go to PostgreSQL and the warehouse only.</summary>
+    None = 2,
 }

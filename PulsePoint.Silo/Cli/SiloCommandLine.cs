@@ -17,6 +17,8 @@ public static class SiloCommandLine
           migrate    apply the database migrations in deploy/sql as the owner role, then exit
         {SeedDemoCommand.Usage}
           {UsageVerb.UsageLine}
+          bench-analytics [--events N] [--tenants N] [--days N] [--runs N] [--path FILE]   time the analytics queries on synthetic data
+          report     --tenant ID --from YYYY-MM-DD --to YYYY-MM-DD --report usage|accuracy|latency|cost|errors|all [--format table|json|csv]
           help       show this text
 
         Configuration comes from appsettings.json, environment variables (PulsePoint__Database__Application=...)
@@ -37,6 +39,8 @@ public static class SiloCommandLine
                 "migrate" => Migrate(rest),
                 "seed-demo" => await SeedDemoCommand.RunAsync(rest),
                 "usage" => await UsageVerb.RunAsync(rest, Console.Out),
+                "report" => await ReportVerb.RunAsync(rest, Console.Out),
+                "bench-analytics" => await BenchAnalyticsVerb.RunAsync(rest, Console.Out),
                 "help" or "--help" or "-h" => Help(),
                 _ => Fail(2, $"unknown verb '{verb}'; try `PulsePoint.Silo help`"),
             };

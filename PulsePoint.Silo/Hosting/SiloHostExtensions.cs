@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PulsePoint.Silo.Demo;
+using PulsePoint.Silo.Insights;
 using PulsePoint.Storage;
 
 namespace PulsePoint.Silo.Hosting;
@@ -57,6 +58,7 @@ public static class SiloHostExtensions
             ResponseWriter = WriteReadiness,
         });
         app.MapOrleansDashboard("/dashboard");
+        app.MapPulsePointInsights();
         return app;
     }
 

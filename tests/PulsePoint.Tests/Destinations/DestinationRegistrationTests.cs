@@ -14,8 +14,20 @@ public sealed class DestinationRegistrationTests
 
         var destination = Assert.Single(services.GetServices<IEventDestination>());
         Assert.IsType<DuckDbWarehouse>(destination);
-        Assert.Equal("warehouse", destination.Name);
+        Assert.Equal("duckdb", destination.Name);
         Assert.Equal(".local/warehouse.duckdb", services.GetRequiredService<IOptions<DuckDbOptions>>().Value.Path);
+    }
+
+    [Fact]
+    public void Destinations_None_for_both_registers_no_adapter()
+    {
+        using var services = DestinationTestServices.Build(new()
+        {
+            ["PulsePoint:Destinations:Warehouse"] = "None",
+            ["PulsePoint:Destinations:Realtime"] = "None",
+        });
+
+        Assert.Empty(services.GetServices<IEventDestination>());
     }
 
     [Fact]
@@ -25,7 +37,7 @@ public sealed class DestinationRegistrationTests
 
         var destination = Assert.Single(services.GetServices<IEventDestination>());
         Assert.IsType<PubSubDestination>(destination);
-        Assert.Equal("realtime", destination.Name);
+        Assert.Equal("pubsub", destination.Name);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class PubSubDestinationTests
             Category = EventCategory.System, EventType = EventTypes.SystemError, Severity = EventSeverity.Critical, Status = EventStatus.Failure,
         };
 
-        await services.Destination("realtime").DeliverAsync([full, critical], CancellationToken.None);
+        await services.Destination("pubsub").DeliverAsync([full, critical], CancellationToken.None);
 
         var received = await subscriber.PullUntilAsync([full.EventId, critical.EventId]);
         Assert.Equal(2, received.Count);
@@ -70,7 +70,7 @@ public sealed class PubSubDestinationTests
         var events = TestEvents.Many(TenantId.New(), DateTimeOffset.UtcNow, 1200);
 
         // The emulator refuses a publish of more than 1000 messages, so this passes only if the batch is split.
-        await services.Destination("realtime").DeliverAsync(events, CancellationToken.None);
+        await services.Destination("pubsub").DeliverAsync(events, CancellationToken.None);
 
         var received = await subscriber.PullUntilAsync(events.Select(e => e.EventId).ToList());
         Assert.Equal(events.Select(e => e.EventId).Order(), received.Keys.Order());
@@ -83,7 +83,7 @@ public sealed class PubSubDestinationTests
         await using var services = DestinationTestServices.PubSub(host, NewTopic(), createTopic: false);
 
         var failure = await Assert.ThrowsAsync<PubSubPublishException>(
-            () => services.Destination("realtime").DeliverAsync([TestEvents.Minimal(TenantId.New(), DateTimeOffset.UtcNow)], CancellationToken.None));
+            () => services.Destination("pubsub").DeliverAsync([TestEvents.Minimal(TenantId.New(), DateTimeOffset.UtcNow)], CancellationToken.None));
 
         Assert.Equal("NOT_FOUND", failure.Status);
         Assert.False(failure.Retryable);
@@ -97,7 +97,7 @@ public sealed class PubSubDestinationTests
         using var subscriber = new PubSubTestSubscriber(emulator.Host, DestinationTestServices.Project, topic);
         await subscriber.CreateTopicAndSubscriptionAsync();
         await using var services = DestinationTestServices.PubSub(emulator.Host, topic);
-        var destination = services.Destination("realtime");
+        var destination = services.Destination("pubsub");
         var tenant = TenantId.New();
         var before = TestEvents.Many(tenant, DateTimeOffset.UtcNow, 50);
         var during = TestEvents.Many(tenant, DateTimeOffset.UtcNow, 50);

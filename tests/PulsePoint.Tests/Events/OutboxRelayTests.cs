@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PulsePoint.Client;
+using PulsePoint.Destinations;
 using PulsePoint.Events;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Infrastructure;
@@ -55,7 +56,7 @@ public sealed class OutboxRelayTests(ClusterFixture fixture)
 
         var entry = report.Entries["event-relay"];
         Assert.Contains(RecordingDestination.DestinationName, entry.Data.Keys);
-        Assert.Contains("realtime", entry.Data.Keys);
+        Assert.Contains(OrleansStreamDestination.DestinationName, entry.Data.Keys);
         // Lag never makes it Unhealthy: PostgreSQL still takes events and the relay catches up.
         Assert.NotEqual(HealthStatus.Unhealthy, entry.Status);
     }

@@ -19,6 +19,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly TimeSpan UnknownTenantIdleTimeout = TimeSpan.FromSeconds(1);
 
     public const int EventShards = 4;
+    /// <summary>The silos' DuckDB warehouse: one file per test run, shared in process like a real single-silo deployment.</summary>
+    public static readonly string WarehousePath = Path.Combine(Path.GetTempPath(), "pulsepoint-cluster-" + Guid.NewGuid().ToString("N"), "warehouse.duckdb");
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -38,6 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["PulsePoint:Events:FlushDelay"] = "00:00:00.020",
             ["PulsePoint:Events:RelayInitialBackoff"] = "00:00:00.050",
             ["PulsePoint:Events:RelayMaxBackoff"] = "00:00:00.500",
+            ["PulsePoint:Destinations:DuckDb:Path"] = WarehousePath,
         })
         .Build();
 

@@ -1,0 +1,26 @@
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.Analytics;
+
+/// <summary>
+/// Runs the analytics reports against the configured warehouse (DuckDB or BigQuery), each scoped to one
+/// tenant with every value bound. A stateless worker: use key 0. Operators' tools call it without a tenant
+/// scope; a caller inside a tenant scope may ask only about its own tenant.
+/// </summary>
+public interface IAnalyticsGrain : IGrainWithIntegerKey
+{
+    /// <summary>Daily token usage and cost per AI model, ordered by day then model.</summary>
+    Task<AnalyticsAnswer<DailyModelUsage>> GetDailyModelUsageAsync(TenantId tenant, AnalyticsRange range);
+
+    /// <summary>Accuracy per event type over events with a score, ordered by count (descending) then event type.</summary>
+    Task<AnalyticsAnswer<EventTypeAccuracy>> GetAccuracyAsync(TenantId tenant, AnalyticsRange range);
+
+    /// <summary>Latency p50/p95/p99 per API route (event type of <c>api.lifecycle</c> events), ordered by route.</summary>
+    Task<AnalyticsAnswer<RouteLatency>> GetLatencyAsync(TenantId tenant, AnalyticsRange range);
+
+    /// <summary>Cost per UTC day with the tenant's daily threshold, ordered by day.</summary>
+    Task<AnalyticsAnswer<DailyCost>> GetDailyCostAsync(TenantId tenant, AnalyticsRange range);
+
+    /// <summary>Error rate per event type, ordered by event type.</summary>
+    Task<AnalyticsAnswer<EventTypeErrorRate>> GetErrorRatesAsync(TenantId tenant, AnalyticsRange range);
+}
