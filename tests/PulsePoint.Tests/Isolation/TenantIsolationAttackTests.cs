@@ -326,10 +326,26 @@ public sealed class TenantIsolationAttackTests(ClusterFixture fixture) : IAsyncL
     [Fact]
     public async Task Attack10_no_security_definer_function_or_definer_view_outside_the_allow_list()
     {
-        // Proven tenant-filtered definer objects would be listed here; the project has none.
-        string[] allowList = [];
+        // The event store's partition maintenance (0004): DDL only (create/drop daily partitions, delete
+        // expired dedup ids), no tenant data returned, executable by the pipeline role alone (which
+        // bypasses RLS anyway). Anything else must be a tenant-filtered object proven here first.
+        string[] allowList =
+        [
+            "function observability_events_create_partitions(date,date)",
+            "function observability_events_drop_partitions(date)",
+        ];
         var definers = await SchemaProbe.DefinerObjectsAsync(_owner, "public");
         Assert.All(definers, d => Assert.Contains(d, allowList));
+        foreach (var function in allowList.Select(d => d["function ".Length..]))
+        {
+            await using var privilege = _owner.CreateCommand(
+                "select has_function_privilege('pulsepoint_app', $1::regprocedure, 'execute'), has_function_privilege('pulsepoint_pipeline', $1::regprocedure, 'execute')");
+            privilege.Parameters.Add(new NpgsqlParameter { Value = function });
+            await using var reader = await privilege.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.False(reader.GetBoolean(0), $"the application role may execute {function}");
+            Assert.True(reader.GetBoolean(1), $"the pipeline role may not execute {function}");
+        }
 
         // The remaining functions are Orleans' own (invoker rights); none names a tenant table.
         Assert.Empty(await SchemaProbe.FunctionsNamingAsync(_owner, "public", TenantTables));
