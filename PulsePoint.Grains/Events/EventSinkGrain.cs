@@ -19,6 +19,7 @@ internal sealed partial class EventSinkGrain(
     EventStore store,
     OutboxRelayFactory relays,
     EventMetrics metrics,
+    EventSinkDrain drain,
     IOptions<EventOptions> options,
     TimeProvider time,
     ILogger<EventSinkGrain> logger) : Grain, IEventSinkGrain
@@ -27,7 +28,8 @@ internal sealed partial class EventSinkGrain(
     private int _shard;
     private int _buffered;
     private bool _urgent;
-    private bool _draining;
+    private volatile bool _draining;
+    private IDisposable? _drainRegistration;
     private long? _lastPosition;
     private Task? _flushLoop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,6 +46,13 @@ internal sealed partial class EventSinkGrain(
         }
 
         _shard = (int)key;
+        _draining = drain.Stopping;
+        // Called from the silo's shutdown, off this grain's scheduler: only thread-safe writes here.
+        _drainRegistration = drain.Register(this, () =>
+        {
+            _draining = true;
+            _wake.TrySetResult();
+        });
         _relay = relays.Create(_shard, () => DelayDeactivation(TimeSpan.FromMinutes(2)));
         try
         {
@@ -59,9 +68,10 @@ internal sealed partial class EventSinkGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // A stopping silo (SIGTERM) or a collected activation: flush what is buffered now rather than
-        // after FlushDelay, so its appends are acknowledged before the activation goes. Orleans sends
-        // calls that arrive meanwhile to the next activation.
+        // A collected or migrating activation: flush what is buffered now rather than after FlushDelay
+        // (a stopping silo has already set this through EventSinkDrain). Orleans sends calls that
+        // arrive meanwhile to the next activation.
+        _drainRegistration?.Dispose();
         _draining = true;
         _wake.TrySetResult();
         if (_flushLoop is { IsCompleted: false } loop)

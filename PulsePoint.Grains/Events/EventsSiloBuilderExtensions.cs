@@ -26,6 +26,8 @@ public static class EventsSiloBuilderExtensions
         services.AddSingleton<RelayLagMonitor>();
         services.AddSingleton<OutboxRelayFactory>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EventRetentionStartup>();
+        services.AddSingleton<EventSinkDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EventSinkDrain>());
         services.AddHealthChecks().AddCheck<RelayLagHealthCheck>("event-relay", tags: ["ready"]);
         silo.AddEventDestinations(configuration);
         return silo;
