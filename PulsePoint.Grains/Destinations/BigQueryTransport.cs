@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace PulsePoint.Destinations;
@@ -31,23 +30,10 @@ internal sealed partial class BigQueryTransport
         _tokens = tokens;
         _logger = logger;
         _baseUrl = options.Endpoint.TrimEnd('/') + "/";
-        Retry = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<BigQueryException>(e => e.Retryable).Handle<TimeoutRejectedException>(),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                Delay = options.InitialBackoff,
-                MaxDelay = options.MaxBackoff,
-                OnRetry = args =>
-                {
-                    LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+        Retry = GoogleApiRetry.Build(
+            time, options.MaxRetryAttempts, options.InitialBackoff, options.MaxBackoff, options.AttemptTimeout,
+            e => e is BigQueryException { Retryable: true },
+            (attempt, delay, error) => LogRetry(_logger, attempt, delay, error));
     }
 
     /// <summary>Retries with backoff whatever throws a retryable <see cref="BigQueryException"/>.</summary>

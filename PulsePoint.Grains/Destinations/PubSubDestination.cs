@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 using PulsePoint.Events;
 
@@ -60,25 +59,10 @@ public sealed partial class PubSubDestination : IEventDestination
         _baseUrl = emulator is null ? _options.Endpoint.TrimEnd('/') : "http://" + emulator;
         _topicPath = $"projects/{Uri.EscapeDataString(_options.ProjectId!)}/topics/{Uri.EscapeDataString(_options.TopicId!)}";
         _topicReady = !_options.CreateTopic;
-        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder()
-                    .Handle<PubSubPublishException>(e => e.Retryable)
-                    .Handle<TimeoutRejectedException>(),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                MaxRetryAttempts = _options.MaxRetryAttempts,
-                Delay = _options.InitialBackoff,
-                MaxDelay = _options.MaxBackoff,
-                OnRetry = args =>
-                {
-                    LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(_options.AttemptTimeout)
-            .Build();
+        _retry = GoogleApiRetry.Build(
+            time, _options.MaxRetryAttempts, _options.InitialBackoff, _options.MaxBackoff, _options.AttemptTimeout,
+            e => e is PubSubPublishException { Retryable: true },
+            (attempt, delay, error) => LogRetry(_logger, attempt, delay, error));
     }
 
     /// <inheritdoc />

@@ -152,8 +152,9 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
     {
         await _warehouse.DisposeAsync();
         Directory.CreateDirectory(_folder);
-        // A real second process holding the writer lock, the way a second silo would.
-        using var other = Process.Start(new ProcessStartInfo("flock", ["-x", DatabasePath + ".writer.lock", "-c", "echo locked; sleep 60"])
+        // A real second process holding the writer lock, the way a second silo would. -o: only flock
+        // itself holds the lock (not its shell child), so it is released exactly when flock is gone.
+        using var other = Process.Start(new ProcessStartInfo("flock", ["-o", "-x", DatabasePath + ".writer.lock", "-c", "echo locked; exec sleep 60"])
         {
             RedirectStandardOutput = true,
         })!;
