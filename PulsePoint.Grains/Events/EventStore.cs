@@ -52,20 +52,30 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
     {
         var catalog = await pricing.GetAsync(ct);
         var usage = new Dictionary<(Guid, Guid), UsageRecord>();
-        var rows = new List<StructuredEvent>(events);
+        var rows = new List<StructuredEvent>(events.Count);
+        var warnings = new List<StructuredEvent>();
         foreach (var e in events)
         {
             if (UsageRecord.FromEvent(e, catalog) is not { } record)
             {
+                rows.Add(e);
                 continue;
             }
 
             usage[(e.TenantId.Value, e.EventId)] = record;
             if (record.Cost.Unpriced)
             {
-                rows.Add(UnpricedUsagePolicy.ToEvent(e, record));
+                warnings.Add(UnpricedUsagePolicy.ToEvent(e, record));
             }
+
+            // An AI event the caller did not price carries the catalog's cost, so the compliance store,
+            // the bus and the warehouse's cost reports agree with ai_token_usage.
+            rows.Add(e.CostUsd is null && record.Cost.TotalUsd is { } priced
+                ? e with { CostUsd = Math.Round(priced, 8, MidpointRounding.AwayFromZero) }
+                : e);
         }
+
+        rows.AddRange(warnings);
 
         try
         {

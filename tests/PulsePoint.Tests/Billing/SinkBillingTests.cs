@@ -37,6 +37,8 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
         // 1,200 × $3 + 300 × $15 per million tokens.
         var expected = 0.0081m;
         Assert.Equal(expected, await TestEvents.ScalarAsync<decimal>("select total_cost_usd from ai_token_usage where event_id = $1", e.EventId));
+        // The stored event carries the catalog's cost too, so warehouse cost reports agree with billing.
+        Assert.Equal(expected, await TestEvents.ScalarAsync<decimal>("select cost_usd from observability_events where event_id = $1", e.EventId));
 
         var grain = fixture.Client.GetGrain<ITenantGrain>(tenant.Value);
         CostCounters? counters = null;
