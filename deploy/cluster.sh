@@ -11,20 +11,26 @@
 #   deploy/cluster.sh restart I   start silo I again after a stop or kill
 #
 # Extra silo settings can be passed as environment variables (PulsePoint__...). Logs and pids are
-# under .local/cluster/.
+# under .local/cluster/. To run a second cluster beside the usual one (e.g. benchmarks), override
+# PULSEPOINT_CLUSTER_SILO_PORT_BASE (11111), _GATEWAY_PORT_BASE (30000), _WEB_PORT_BASE (8080),
+# PULSEPOINT_CLUSTER_STATE (.local/cluster) and PULSEPOINT_CLUSTER_ID, plus deploy/postgres.sh's
+# PULSEPOINT_PG_PORT / PULSEPOINT_PG_DIR.
 # The DuckDB warehouse is one process's file, so the silos run without a warehouse unless
 # PulsePoint__Destinations__Warehouse says otherwise (BigQuery for a real cluster).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-state=$root/.local/cluster
+state=${PULSEPOINT_CLUSTER_STATE:-$root/.local/cluster}
+silo_base=${PULSEPOINT_CLUSTER_SILO_PORT_BASE:-11111}
+gateway_base=${PULSEPOINT_CLUSTER_GATEWAY_PORT_BASE:-30000}
+web_base=${PULSEPOINT_CLUSTER_WEB_PORT_BASE:-8080}
 bin=$root/.local/cluster-silo
 cluster_id=${PULSEPOINT_CLUSTER_ID:-pulsepoint-local-cluster}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 say() { printf 'cluster.sh: %s\n' "$*" >&2; }
-web_port() { echo $((8080 + $1 - 1)); }
+web_port() { echo $((web_base + $1 - 1)); }
 
 alive() { [ -f "$state/silo-$1.pid" ] && kill -0 "$(cat "$state/silo-$1.pid")" 2>/dev/null; }
 
@@ -33,8 +39,8 @@ start_one() {
     if alive "$i"; then say "silo $i already running (pid $(cat "$state/silo-$i.pid"))"; return; fi
     PulsePoint__Silo__Clustering=AdoNet \
     PulsePoint__Silo__ClusterId="$cluster_id" \
-    PulsePoint__Silo__SiloPort=$((11110 + i)) \
-    PulsePoint__Silo__GatewayPort=$((30000 + i - 1)) \
+    PulsePoint__Silo__SiloPort=$((silo_base + i - 1)) \
+    PulsePoint__Silo__GatewayPort=$((gateway_base + i - 1)) \
     PulsePoint__Silo__WebUrl="http://127.0.0.1:$(web_port "$i")" \
     PulsePoint__Destinations__Warehouse="${PulsePoint__Destinations__Warehouse:-None}" \
         nohup "$bin/PulsePoint.Silo" run >"$state/silo-$i.log" 2>&1 </dev/null &
@@ -98,5 +104,5 @@ case "${1:-}" in
         echo "export PulsePoint__Client__ClusterId=$cluster_id"
         echo "export PulsePoint__Client__MembershipConnectionString='$app'"
         ;;
-    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -27,7 +27,8 @@ public sealed class LoadContext(IClusterClient client, NpgsqlDataSource applicat
         await Pipeline.DisposeAsync();
     }
 
-    private static TenantId[] DeriveTenants(int seed, int count)
+    /// <summary>Reproducible tenant ids: the same seed and count give the same ids in every run.</summary>
+    public static TenantId[] DeriveTenants(int seed, int count)
     {
         var random = new Random(seed);
         var bytes = new byte[16];

@@ -36,6 +36,18 @@ public sealed class LoadOptions
 
     public int SiloPort { get; set; } = 11111;
 
+    /// <summary>Weights of the mixed profile's operations (scenario name → weight).</summary>
+    public IReadOnlyDictionary<string, int> Mix { get; set; } = ParseMix(DefaultMix);
+
+    /// <summary>Tenant grains the grain-memory scenario activates.</summary>
+    public int MemoryGrains { get; set; } = 10_000;
+
+    /// <summary>A backend request checks its tenant and records an API event; some call a model or read a summary.</summary>
+    public const string DefaultMix = "tenant-check=55,track-api=25,track-ai=10,brand-summary=10";
+
+    /// <summary>What the mixed profile may contain.</summary>
+    public static readonly IReadOnlyList<string> MixableScenarios = ["tenant-check", "brand-summary", "track-ai", "track-api"];
+
     public const string Usage = """
         PulsePoint load-test driver
 
@@ -54,6 +66,12 @@ public sealed class LoadOptions
           --max-error-rate F     exit 1 when errors/operations exceeds F (0.01)
           --in-process           host a silo inside the driver (ports --silo-port, --gateway-port)
           --gateway-port N       the cluster's gateway (30000)  --silo-port N  (11111)
+          --mix NAME=W,...       weights of the mixed profile
+                                 (tenant-check=55,track-api=25,track-ai=10,brand-summary=10)
+          --grains N             tenant grains the grain-memory scenario activates (10000)
+
+        scenarios: tenant-check, brand-summary, cross-brand, brand-sql-rls, ingest, track-ai,
+        track-api, mixed, grain-memory (its GC-heap and working-set figures need --in-process)
 
         Database settings as for the silo: PulsePoint__Database__Application / __Pipeline (see
         deploy/postgres.sh env). Connects to a Localhost cluster, or AdoNet with PulsePoint__Client__*.
@@ -84,6 +102,8 @@ public sealed class LoadOptions
                 case "--in-process": options.InProcess = true; break;
                 case "--gateway-port": options.GatewayPort = Whole(); break;
                 case "--silo-port": options.SiloPort = Whole(); break;
+                case "--mix": options.Mix = ParseMix(Next()); break;
+                case "--grains": options.MemoryGrains = Whole(); break;
                 case var s when s.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"unknown option {s}");
                 default: options.Scenarios.Add(args[i]); break;
             }
@@ -95,5 +115,23 @@ public sealed class LoadOptions
         }
 
         return options;
+    }
+
+    private static Dictionary<string, int> ParseMix(string text)
+    {
+        var mix = new Dictionary<string, int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pieces = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pieces.Length != 2 || !MixableScenarios.Contains(pieces[0])
+                || !int.TryParse(pieces[1], NumberStyles.None, CultureInfo.InvariantCulture, out var weight))
+            {
+                throw new ArgumentException($"--mix wants NAME=WEIGHT pairs with NAME one of {string.Join(", ", MixableScenarios)}; got '{part}'");
+            }
+
+            mix[pieces[0]] = weight;
+        }
+
+        return mix.Values.Sum() > 0 ? mix : throw new ArgumentException("--mix needs a positive total weight");
     }
 }

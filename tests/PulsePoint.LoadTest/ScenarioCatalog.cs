@@ -12,5 +12,9 @@ public static class ScenarioCatalog
         new CrossBrandMetricsScenario(),
         new BrandSqlUnderRlsScenario(),
         new IngestScenario(),
+        TrackEventScenario.Ai(),
+        TrackEventScenario.Api(),
+        new MixedProfileScenario(),
+        new GrainMemoryScenario(),
     ];
 }

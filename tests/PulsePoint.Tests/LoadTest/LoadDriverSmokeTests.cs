@@ -21,7 +21,7 @@ public sealed class LoadDriverSmokeTests
 
         var exit = await LoadTestCommandLine.RunAsync(
             ["--in-process", "--silo-port", "21311", "--gateway-port", "40311", "--duration", "1", "--warmup", "0",
-             "--concurrency", "4", "--tenants", "5", "--brands", "2", "--json", json, "all"],
+             "--concurrency", "4", "--tenants", "5", "--brands", "2", "--grains", "100", "--seed", "7", "--json", json, "all"],
             output);
 
         Assert.True(exit == 0, output.ToString());
@@ -38,8 +38,31 @@ public sealed class LoadDriverSmokeTests
             Assert.Contains(scenario.GetProperty("name").GetString()!, output.ToString());
         }
 
-        var tenantCheck = scenarios.Single(s => s.GetProperty("name").GetString() == "tenant-check");
-        Assert.Equal(0, tenantCheck.GetProperty("extra").GetProperty("db_loads").GetDouble());
+        JsonElement Extra(string name) => scenarios.Single(s => s.GetProperty("name").GetString() == name).GetProperty("extra");
+        Assert.Equal(0, Extra("tenant-check").GetProperty("db_loads").GetDouble());
+        Assert.Equal(7, document.RootElement.GetProperty("options").GetProperty("seed").GetInt32());
+
+        // Tracking scenarios have a COPY baseline that did work too.
+        foreach (var name in new[] { "ingest", "track-ai", "track-api", "mixed" })
+        {
+            var scenario = scenarios.Single(s => s.GetProperty("name").GetString() == name);
+            Assert.True(scenario.GetProperty("baseline").GetProperty("operations").GetInt64() > 0, name);
+            Assert.True(scenario.GetProperty("ratio").GetDouble() > 0, name);
+        }
+
+        // The mix's shares are the parts' counted operations: every part ran, and they add up to 100%.
+        var mixed = Extra("mixed");
+        var shares = new[] { "tenant-check", "brand-summary", "track-ai", "track-api" }.Select(p => mixed.GetProperty($"pct_{p}").GetDouble()).ToList();
+        Assert.All(shares, share => Assert.True(share > 0));
+        Assert.Equal(100, shares.Sum(), 6);
+        Assert.Equal(0, mixed.GetProperty("db_loads").GetDouble());
+
+        // Every requested grain was activated, and the in-process run measured memory before and after.
+        var memory = Extra("grain-memory");
+        Assert.Equal(100, memory.GetProperty("grains_activated").GetDouble());
+        Assert.True(memory.GetProperty("gc_heap_mb_before").GetDouble() > 0);
+        Assert.True(memory.GetProperty("working_set_mb_after").GetDouble() > 0);
+        Assert.True(memory.TryGetProperty("gc_heap_bytes_per_grain", out _));
         File.Delete(json);
     }
 }
