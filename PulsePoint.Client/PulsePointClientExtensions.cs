@@ -52,7 +52,7 @@ public static class PulsePointClientExtensions
         return client.AddPulsePointTenantPropagation();
     }
 
-    /// <summary>Adds the stream provider that <see cref="EventSubscriptions.SubscribeToEventsAsync"/> listens on.</summary>
+    /// <summary>Adds the stream provider that <see cref="EventSubscriptions.SubscribeToEventsAsync(IClusterClient, PulsePoint.Tenancy.TenantId, PulsePoint.Events.EventFilter, Func{PulsePoint.Events.StructuredEvent, Task})"/> listens on.</summary>
     public static IClientBuilder AddPulsePointEventStreams(this IClientBuilder client) =>
         client.AddMemoryStreams(PulsePoint.Events.EventStreams.ProviderName);
 
