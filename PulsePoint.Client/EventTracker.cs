@@ -47,14 +47,20 @@ public sealed class EventTracker
         _time = time ?? TimeProvider.System;
     }
 
+    /// <inheritdoc cref="TrackAsync(StructuredEvent, CancellationToken)"/>
+    public Task<EventAppendOutcome> TrackAsync(StructuredEvent structuredEvent) => TrackAsync(structuredEvent, CancellationToken.None);
+
     /// <summary>
-    /// Stores one event; completes when it is committed. Transient cluster errors are retried (same event id,
-    /// so at most one row); retrying the call yourself with the same event id is safe too.
+    /// Stores one event; completes when it is committed. Transient cluster errors (silo restart, gateway change)
+    /// are retried with bounded backoff (same event id, so at most one row); retrying the call yourself with the
+    /// same event id is safe too.
     /// </summary>
     /// <exception cref="InvalidEventException">The event is invalid (the message names the field); nothing was sent.</exception>
     /// <exception cref="TenantMismatchException">The cluster refused the event's tenant.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry; not acknowledged.</exception>
-    public async Task<EventAppendOutcome> TrackAsync(StructuredEvent structuredEvent, CancellationToken cancellationToken = default)
+    /// <exception cref="EventSinkOverloadedException">The shard's buffer is full; back off, then retry.</exception>
+    /// <exception cref="EventSinkUnavailableException">PostgreSQL did not commit in time; not acknowledged, retry later.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry; not acknowledged.</exception>
+    public async Task<EventAppendOutcome> TrackAsync(StructuredEvent structuredEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(structuredEvent);
         StructuredEventValidator.Validate(structuredEvent, _time.GetUtcNow());
@@ -71,7 +77,9 @@ public sealed class EventTracker
     /// Invalid events are rejected alone (the result names the field); the rest are stored.
     /// </summary>
     /// <exception cref="TenantMismatchException">An event belongs to another tenant.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry; not acknowledged.</exception>
+    /// <exception cref="EventSinkOverloadedException">The shard's buffer is full; nothing of this call was accepted.</exception>
+    /// <exception cref="EventSinkUnavailableException">PostgreSQL did not commit in time; not acknowledged, retry later.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry; not acknowledged.</exception>
     public async Task<IReadOnlyList<EventAppendResult>> TrackBatchAsync(TenantId tenant, IReadOnlyList<StructuredEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -98,7 +106,7 @@ public sealed class EventTracker
     /// result per event, in the order given. Invalid events are rejected alone (the result names the field).
     /// </summary>
     /// <exception cref="ArgumentException">An element of <paramref name="events"/> is null.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry for some tenant's events.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry for some tenant's events.</exception>
     public async Task<IReadOnlyList<EventAppendResult>> TrackBatchAsync(IReadOnlyList<StructuredEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -143,7 +151,7 @@ public sealed class EventTracker
     /// <exception cref="ArgumentException">A required argument is missing, e.g. an empty <paramref name="model"/>.</exception>
     /// <exception cref="InvalidEventException">A value is out of range; the message names the field.</exception>
     /// <exception cref="TenantRequiredException">No tenant was given and there is no ambient scope.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry.</exception>
     public Task<StructuredEvent> TrackAiGenerationAsync(
         string model, long tokensInput, long tokensOutput, TimeSpan duration,
         long? tokensCacheRead = null, long? tokensCacheWrite = null, decimal? costUsd = null, double? accuracyScore = null,
@@ -197,7 +205,7 @@ public sealed class EventTracker
     /// <exception cref="ArgumentException"><paramref name="errorCode"/> is empty, or <paramref name="severity"/> is below Warning.</exception>
     /// <exception cref="InvalidEventException">A value is out of range; the message names the field.</exception>
     /// <exception cref="TenantRequiredException">No tenant was given and there is no ambient scope.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry.</exception>
     public Task<StructuredEvent> TrackErrorAsync(
         string errorCode, string errorMessage, EventSeverity severity = EventSeverity.Error, string eventType = EventTypes.SystemError,
         TenantId? tenant = null, Guid? brandId = null, string? userId = null, string? requestId = null,
@@ -244,7 +252,7 @@ public sealed class EventTracker
     /// <exception cref="ArgumentException"><paramref name="method"/> is empty or <paramref name="statusCode"/> is not an HTTP status.</exception>
     /// <exception cref="InvalidEventException">A value is out of range; the message names the field.</exception>
     /// <exception cref="TenantRequiredException">No tenant was given and there is no ambient scope.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry.</exception>
     public Task<StructuredEvent> TrackApiRequestAsync(
         string method, string? routeTemplate, int statusCode, TimeSpan duration, TimeSpan? cpuTime = null,
         TenantId? tenant = null, string? userId = null, string? requestId = null, CancellationToken cancellationToken = default) =>
@@ -285,7 +293,7 @@ public sealed class EventTracker
     /// <returns>The stored event, with its id.</returns>
     /// <exception cref="InvalidEventException">A value is out of range; the message names the field.</exception>
     /// <exception cref="TenantRequiredException">No tenant was given and there is no ambient scope.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry.</exception>
     public Task<StructuredEvent> TrackUserInteractionAsync(
         string eventType = EventTypes.UserAction, string? userId = null, TimeSpan? duration = null, EventStatus status = EventStatus.Success,
         TenantId? tenant = null, Guid? brandId = null, string? requestId = null, CancellationToken cancellationToken = default) =>
@@ -316,7 +324,7 @@ public sealed class EventTracker
     /// <returns>The stored event, with its id. A failed run is stored with severity ERROR, a partial one WARNING.</returns>
     /// <exception cref="InvalidEventException">A value is out of range; the message names the field.</exception>
     /// <exception cref="TenantRequiredException">No tenant was given and there is no ambient scope.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry.</exception>
     public Task<StructuredEvent> TrackDataSyncAsync(
         string eventType, TimeSpan duration, EventStatus status = EventStatus.Success, string? errorCode = null, string? errorMessage = null,
         TenantId? tenant = null, Guid? brandId = null, string? requestId = null, CancellationToken cancellationToken = default) =>
@@ -350,7 +358,7 @@ public sealed class EventTracker
     /// <returns>The stored event, with its id.</returns>
     /// <exception cref="InvalidEventException">A value is out of range; the message names the field.</exception>
     /// <exception cref="TenantRequiredException">No tenant was given and there is no ambient scope.</exception>
-    /// <exception cref="PulsePointUnavailableException">The cluster or PostgreSQL stayed unavailable through every retry.</exception>
+    /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry.</exception>
     public Task<StructuredEvent> TrackSecurityEventAsync(
         string eventType, EventSeverity severity, EventStatus status, string? userId = null, string? errorCode = null, string? errorMessage = null,
         TenantId? tenant = null, string? requestId = null, CancellationToken cancellationToken = default) =>

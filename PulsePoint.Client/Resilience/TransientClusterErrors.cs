@@ -19,13 +19,6 @@ public static class TransientClusterErrors
     /// <summary>The retry pipeline for idempotent calls (tenant checks, event appends: idempotent by event id).</summary>
     public static ResiliencePipeline Pipeline { get; } = Build(IsTransient);
 
-    /// <summary>
-    /// The retry pipeline for event appends: cluster errors plus the event sink's own retryable answers
-    /// (<see cref="EventSinkOverloadedException"/>, <see cref="EventSinkUnavailableException"/>). Safe because
-    /// an append of an event id that was already stored stores nothing new.
-    /// </summary>
-    public static ResiliencePipeline AppendPipeline { get; } = Build(IsTransientForAppend);
-
     /// <summary>True for errors that a retry can cure: the cluster, not the request, was at fault.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
@@ -39,27 +32,26 @@ public static class TransientClusterErrors
         _ => false,
     };
 
-    /// <summary>True for errors an event append may be retried through (see <see cref="AppendPipeline"/>).</summary>
-    public static bool IsTransientForAppend(Exception exception) =>
-        exception is EventSinkOverloadedException or EventSinkUnavailableException || IsTransient(exception);
-
     /// <summary>Runs an idempotent call with retries on transient cluster errors.</summary>
     public static ValueTask<T> RetryAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken = default) =>
         Pipeline.ExecuteAsync(call, cancellationToken);
 
     /// <summary>
-    /// Runs an event append with retries (see <see cref="AppendPipeline"/>); when every attempt failed
-    /// transiently, throws <see cref="PulsePointUnavailableException"/> naming <paramref name="operation"/>.
-    /// Permanent errors (e.g. <see cref="InvalidEventException"/>) surface at once, unchanged.
+    /// Runs an idempotent call (an event append: idempotent by event id) with retries on transient cluster
+    /// errors; when every attempt failed that way, throws <see cref="PulsePointUnavailableException"/> naming
+    /// <paramref name="operation"/>. Everything else surfaces at once, unchanged: permanent errors
+    /// (<see cref="InvalidEventException"/>, tenant mismatch) and the event sink's own answers
+    /// (<see cref="EventSinkOverloadedException"/>: back-pressure, retrying at once would make it worse;
+    /// <see cref="EventSinkUnavailableException"/>: PostgreSQL down, a retry would wait the flush timeout again).
     /// </summary>
     /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every attempt.</exception>
     public static async ValueTask<T> RetryAppendAsync<T>(string operation, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await AppendPipeline.ExecuteAsync(call, cancellationToken);
+            return await Pipeline.ExecuteAsync(call, cancellationToken);
         }
-        catch (Exception e) when (IsTransientForAppend(e))
+        catch (Exception e) when (IsTransient(e))
         {
             throw new PulsePointUnavailableException(operation, MaxAttempts, e);
         }
