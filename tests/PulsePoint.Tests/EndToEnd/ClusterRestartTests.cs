@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using Xunit.Abstractions;
 using PulsePoint.Client;
 using PulsePoint.Client.Resilience;
 using PulsePoint.Events;
@@ -61,7 +62,15 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
     }
 }
 
-public sealed class ClusterRestartTests(RestartableClusterFixture fixture) : IClassFixture<RestartableClusterFixture>
+/// <summary>Runs alone, after the parallel tests: a silo restart under load would slow every other test down.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClusterRestartCollection
+{
+    public const string Name = "cluster-restart";
+}
+
+[Collection(ClusterRestartCollection.Name)]
+public sealed class ClusterRestartTests(RestartableClusterFixture fixture, ITestOutputHelper output) : IClassFixture<RestartableClusterFixture>
 {
     private const int Writers = 4;
     private const int AckedAfterRestartPerWriter = 25;
@@ -108,9 +117,14 @@ public sealed class ClusterRestartTests(RestartableClusterFixture fixture) : ICl
         })).ToArray();
 
         Assert.True(await TestEvents.EventuallyAsync(() => acked.Count >= 40, TimeSpan.FromSeconds(30)));
+        var ackedBefore = acked.Count;
+        var restart = System.Diagnostics.Stopwatch.StartNew();
         await cluster.RestartSiloAsync(host);
+        var ackedDuring = acked.Count - ackedBefore;
         Volatile.Write(ref restarted, 1);
         await Task.WhenAll(writers);
+        output.WriteLine($"restarted {(host == cluster.Silos[0] ? "the first" : "a")} silo (the shard's host) in {restart.ElapsedMilliseconds} ms; " +
+                         $"acknowledged {ackedBefore} before, {ackedDuring} during, {acked.Count} in all; {failures.Count} failures");
 
         Assert.True(failures.IsEmpty, $"{failures.Count} appends failed, e.g. {failures.FirstOrDefault()}");
         var rows = await TestEvents.RowCountsAsync(tenant);
