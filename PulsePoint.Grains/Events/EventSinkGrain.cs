@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Concurrency;
+using PulsePoint.Billing;
 using PulsePoint.Destinations;
 using PulsePoint.Tenancy;
 
@@ -18,6 +19,7 @@ internal sealed partial class EventSinkGrain(
     EventStore store,
     OutboxRelayFactory relays,
     EventMetrics metrics,
+    EventSinkDrain drain,
     IOptions<EventOptions> options,
     TimeProvider time,
     ILogger<EventSinkGrain> logger) : Grain, IEventSinkGrain
@@ -26,6 +28,8 @@ internal sealed partial class EventSinkGrain(
     private int _shard;
     private int _buffered;
     private bool _urgent;
+    private volatile bool _draining;
+    private IDisposable? _drainRegistration;
     private long? _lastPosition;
     private Task? _flushLoop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,6 +46,13 @@ internal sealed partial class EventSinkGrain(
         }
 
         _shard = (int)key;
+        _draining = drain.Stopping;
+        // Called from the silo's shutdown, off this grain's scheduler: only thread-safe writes here.
+        _drainRegistration = drain.Register(this, () =>
+        {
+            _draining = true;
+            _wake.TrySetResult();
+        });
         _relay = relays.Create(_shard, () => DelayDeactivation(TimeSpan.FromMinutes(2)));
         try
         {
@@ -57,6 +68,12 @@ internal sealed partial class EventSinkGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // A collected or migrating activation: flush what is buffered now rather than after FlushDelay
+        // (a stopping silo has already set this through EventSinkDrain). Orleans sends calls that
+        // arrive meanwhile to the next activation.
+        _drainRegistration?.Dispose();
+        _draining = true;
+        _wake.TrySetResult();
         if (_flushLoop is { IsCompleted: false } loop)
         {
             try
@@ -198,7 +215,7 @@ internal sealed partial class EventSinkGrain(
 
     private TimeSpan WaitBeforeFlush()
     {
-        if (_urgent || _buffered >= Options.MaxBatchSize || _queue.Count == 0)
+        if (_urgent || _draining || _buffered >= Options.MaxBatchSize || _queue.Count == 0)
         {
             return TimeSpan.Zero;
         }
@@ -248,7 +265,8 @@ internal sealed partial class EventSinkGrain(
 
             _lastPosition ??= await store.LastPositionAsync(_shard, timeout.Token);
             var first = _lastPosition.Value + 1;
-            var stored = await store.WriteAsync(_shard, unique, first, timeout.Token);
+            var write = await store.WriteAsync(_shard, unique, first, timeout.Token);
+            var stored = write.Stored;
             _lastPosition += stored.Count;
             var committedAt = time.GetUtcNow();
 
@@ -271,6 +289,13 @@ internal sealed partial class EventSinkGrain(
             if (stored.Count > 0)
             {
                 _relay.Committed(stored.Select((e, i) => new CommittedEvent(e, first + i, committedAt)).ToArray());
+            }
+
+            if (write.Usage.Inserted.Count > 0)
+            {
+                // Not awaited: a tenant grain sending a cost alert waits on this sink, so the flush
+                // loop must never wait on a tenant grain.
+                _ = AddUsageToTenantsAsync(write.Usage.PerTenant());
             }
         }
         catch (Exception e)
@@ -295,6 +320,36 @@ internal sealed partial class EventSinkGrain(
     }
 
     /// <summary>
+    /// Hands each tenant's committed usage to its tenant grain (today's counters, cost alerts). The
+    /// rows are already durable in <c>ai_token_usage</c>; a failed call is logged and not retried
+    /// (a retry after a lost reply would count twice): such a failure means the tenant grain's
+    /// activation is in trouble, and a new activation loads its counters from the table.
+    /// </summary>
+    private async Task AddUsageToTenantsAsync(IReadOnlyDictionary<TenantId, UsageBatch> perTenant)
+    {
+        var calls = new List<(TenantId Tenant, Task Call)>(perTenant.Count);
+        foreach (var (tenant, batch) in perTenant)
+        {
+            // The tenant grain admits only calls made as its own tenant (TenantCallFilter).
+            CallerTenant.Set(tenant);
+            calls.Add((tenant, GrainFactory.GetGrain<ITenantGrain>(tenant.Value).AddUsageAsync(batch)));
+        }
+
+        CallerTenant.Clear();
+        foreach (var (tenant, call) in calls)
+        {
+            try
+            {
+                await call;
+            }
+            catch (Exception e)
+            {
+                LogUsageNotCounted(logger, e, tenant.Value, _shard);
+            }
+        }
+    }
+
+    /// <summary>
     /// The event exactly as PostgreSQL will return it (UTC, microseconds, cost to 8 decimals), so that
     /// destinations get the same values whether the relay hands them over from memory or reads them back.
     /// </summary>
@@ -313,6 +368,9 @@ internal sealed partial class EventSinkGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} failed to flush {Count} events")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int shard, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}'s usage from event sink shard {Shard} was stored but not added to its live counters; they catch up when the tenant grain re-activates")]
+    private static partial void LogUsageNotCounted(ILogger logger, Exception exception, Guid tenantId, int shard);
 
     private sealed class PendingAppend(StructuredEvent[] events, long arrivedAt)
     {

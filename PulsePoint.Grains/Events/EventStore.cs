@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using PulsePoint.Billing;
 using PulsePoint.Storage;
 
 namespace PulsePoint.Events;
@@ -9,7 +10,7 @@ namespace PulsePoint.Events;
 /// row-level security). Nothing here is tenant-facing; tenants read their events through the
 /// application role and RLS.
 /// </summary>
-public sealed class EventStore(DataSources dataSources, TimeProvider time)
+public sealed class EventStore(DataSources dataSources, PricingCatalogSource pricing, TimeProvider time)
 {
     // Dedup first, in the same transaction as the COPY: only ids this statement inserted are new.
     // ON CONFLICT waits for a concurrent uncommitted insert of the same id, so a retry racing the
@@ -40,21 +41,41 @@ public sealed class EventStore(DataSources dataSources, TimeProvider time)
     private const string CheckViolation = "23514";
 
     /// <summary>
-    /// Writes <paramref name="events"/> (unique by tenant and id) in one transaction: claims their ids,
-    /// then COPYs the new ones with positions <paramref name="firstPosition"/>, +1, ... in list order.
-    /// Returns which were new. Creates a missing daily partition and retries once.
+    /// Writes <paramref name="events"/> (unique by tenant and id) in one transaction: prices the AI
+    /// events and adds a <c>cost.unpriced</c> warning for each one without a price, claims every id,
+    /// COPYs the new events with positions <paramref name="firstPosition"/>, +1, ... in list order
+    /// (warnings last), and inserts the new AI events' usage rows. So an event is stored, billed and
+    /// warned about together or not at all, and a retry does none of it twice. Creates a missing daily
+    /// partition and retries once.
     /// </summary>
-    public async Task<IReadOnlyList<StructuredEvent>> WriteAsync(int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)
+    public async Task<EventWrite> WriteAsync(int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)
     {
+        var catalog = await pricing.GetAsync(ct);
+        var usage = new Dictionary<(Guid, Guid), UsageRecord>();
+        var rows = new List<StructuredEvent>(events);
+        foreach (var e in events)
+        {
+            if (UsageRecord.FromEvent(e, catalog) is not { } record)
+            {
+                continue;
+            }
+
+            usage[(e.TenantId.Value, e.EventId)] = record;
+            if (record.Cost.Unpriced)
+            {
+                rows.Add(UnpricedUsagePolicy.ToEvent(e, record));
+            }
+        }
+
         try
         {
-            return await WriteOnceAsync(shard, events, firstPosition, ct);
+            return await WriteOnceAsync(shard, rows, usage, firstPosition, ct);
         }
         catch (PostgresException e) when (e.SqlState == CheckViolation && e.Message.Contains("no partition", StringComparison.Ordinal))
         {
-            var days = events.Select(x => DateOnly.FromDateTime(x.Timestamp.UtcDateTime)).ToArray();
+            var days = rows.Select(x => DateOnly.FromDateTime(x.Timestamp.UtcDateTime)).ToArray();
             await CreatePartitionsAsync(days.Min(), days.Max(), ct);
-            return await WriteOnceAsync(shard, events, firstPosition, ct);
+            return await WriteOnceAsync(shard, rows, usage, firstPosition, ct);
         }
     }
 
@@ -102,7 +123,8 @@ public sealed class EventStore(DataSources dataSources, TimeProvider time)
         return (created, dropped);
     }
 
-    private async Task<IReadOnlyList<StructuredEvent>> WriteOnceAsync(int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)
+    private async Task<EventWrite> WriteOnceAsync(
+        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long firstPosition, CancellationToken ct)
     {
         await using var connection = await dataSources.Pipeline.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -132,7 +154,10 @@ public sealed class EventStore(DataSources dataSources, TimeProvider time)
             await copy.CompleteAsync(ct);
         }
 
+        // Usage rows only for events stored now: a retried event was billed with its original.
+        var billed = fresh.Select(e => usage.GetValueOrDefault((e.TenantId.Value, e.EventId))).OfType<UsageRecord>().ToArray();
+        var inserted = await UsageLedger.InsertAsync(connection, transaction, billed, ct);
         await transaction.CommitAsync(ct);
-        return fresh;
+        return new EventWrite(fresh, inserted);
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PulsePoint.Billing;
 using PulsePoint.Destinations;
 
 namespace PulsePoint.Events;
@@ -17,11 +19,15 @@ public static class EventsSiloBuilderExtensions
         var services = silo.Services;
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventStore>();
+        // Cost alerts are events too; TryAdd so a test can record them instead.
+        services.TryAddSingleton<IBillingEventPublisher, SinkBillingEventPublisher>();
         services.AddSingleton<EventMetrics>();
         services.AddSingleton<DestinationCursorStore>();
         services.AddSingleton<RelayLagMonitor>();
         services.AddSingleton<OutboxRelayFactory>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EventRetentionStartup>();
+        services.AddSingleton<EventSinkDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EventSinkDrain>());
         services.AddHealthChecks().AddCheck<RelayLagHealthCheck>("event-relay", tags: ["ready"]);
         silo.AddEventDestinations(configuration);
         return silo;

@@ -297,24 +297,28 @@ internal sealed partial class TenantGrain
 
     private async Task SendAlertsAsync(CancellationToken cancellationToken)
     {
-        _alertSender?.Dispose();
-        _alertSender = null;
         var unsent = alertState.State.Unsent.ToArray();
-        if (unsent.Length == 0)
-        {
-            return;
-        }
-
         try
         {
-            await billingEvents.PublishAsync(unsent.Select(a => CostAlertPolicy.ToEvent(_tenant, a)).ToArray(), cancellationToken);
-            alertState.State.Unsent.RemoveAll(a => unsent.Contains(a));
-            await alertState.WriteStateAsync();
+            if (unsent.Length > 0)
+            {
+                await billingEvents.PublishAsync(unsent.Select(a => CostAlertPolicy.ToEvent(_tenant, a)).ToArray(), cancellationToken);
+                alertState.State.Unsent.RemoveAll(a => unsent.Contains(a));
+                await alertState.WriteStateAsync();
+            }
         }
         catch (Exception e)
         {
             // Kept in Unsent: the refresh timer arms another attempt.
             LogAlertSendFailed(logger, e, _tenant.Value, unsent.Length);
+        }
+        finally
+        {
+            // Disposed only now: disposing a grain timer cancels the token of its running callback,
+            // which would cancel this very send. The grain is not reentrant, so no alert is raised
+            // (and no second sender armed) while this runs.
+            _alertSender?.Dispose();
+            _alertSender = null;
         }
     }
 

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using PulsePoint.Billing;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.Events;
+
+/// <summary>
+/// Billing's events (<c>cost.alert</c>) go through the event sink like any other: stored in PostgreSQL,
+/// then relayed to the real-time bus and the warehouse. Alerts carry derived ids, so a re-send after a
+/// failure is stored once.
+/// </summary>
+internal sealed class SinkBillingEventPublisher(IGrainFactory grains, IOptions<EventOptions> options) : IBillingEventPublisher
+{
+    public async Task PublishAsync(IReadOnlyList<StructuredEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var tenantEvents in events.GroupBy(e => e.TenantId))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var tenant = tenantEvents.Key;
+            var sink = grains.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, options.Value.Shards));
+            IReadOnlyList<EventAppendResult> results;
+            // The sink admits only the caller's own tenant's events.
+            CallerTenant.Set(tenant);
+            try
+            {
+                results = await sink.AppendBatchAsync(tenantEvents.ToArray()).WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                CallerTenant.Clear();
+            }
+
+            if (results.FirstOrDefault(r => r.Outcome == EventAppendOutcome.Rejected) is { } rejected)
+            {
+                throw new InvalidEventException(rejected.Field!, $"billing event {rejected.EventId} was rejected: {rejected.Error}");
+            }
+        }
+    }
+}

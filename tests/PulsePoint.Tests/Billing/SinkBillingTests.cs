@@ -1,0 +1,121 @@
+using Orleans.Core.Internal;
+using PulsePoint.Billing;
+using PulsePoint.Client;
+using PulsePoint.Events;
+using PulsePoint.Tenancy;
+using PulsePoint.Tests.Events;
+using PulsePoint.Tests.Infrastructure;
+
+namespace PulsePoint.Tests.Billing;
+
+/// <summary>
+/// Billing through the real event sink on the 2-silo test cluster: usage rows written in the event
+/// batch's transaction, the tenant grain's counters fed after the commit, cost alerts and unpriced
+/// warnings stored and relayed like every other event.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SinkBillingTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    private EventTracker Events => fixture.Events;
+
+    [Fact]
+    public async Task SinkBilling_same_AI_event_three_times_and_across_sink_reactivation_is_one_usage_row()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Client);
+        var e = TestEvents.Answer(tenant) with { CostUsd = null };   // priced from the catalog: 1200 in, 300 out on claude-3-sonnet
+
+        Assert.Equal(EventAppendOutcome.Stored, await Events.TrackAsync(e));
+        Assert.Equal(EventAppendOutcome.AlreadyStored, await Events.TrackAsync(e));
+        var sink = fixture.Client.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, ClusterFixture.EventShards));
+        await sink.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(200);
+        Assert.Equal(EventAppendOutcome.AlreadyStored, await Events.TrackAsync(e));
+
+        Assert.Equal(1L, await TestEvents.ScalarAsync<long>("select count(*) from ai_token_usage where tenant_id = $1", tenant.Value));
+        // 1,200 × $3 + 300 × $15 per million tokens.
+        var expected = 0.0081m;
+        Assert.Equal(expected, await TestEvents.ScalarAsync<decimal>("select total_cost_usd from ai_token_usage where event_id = $1", e.EventId));
+
+        var grain = fixture.Client.GetGrain<ITenantGrain>(tenant.Value);
+        CostCounters? counters = null;
+        Assert.True(await TestEvents.EventuallyAsync(async () =>
+        {
+            using (TenantScope.Begin(tenant))
+            {
+                counters = await grain.GetCostCountersAsync();
+            }
+
+            return counters.Events > 0;
+        }, Patience), "the tenant grain's counters never saw the committed usage");
+        Assert.Equal(1, counters!.Events);
+        Assert.Equal(1500, counters.TotalTokens);
+        Assert.Equal(expected, counters.CostUsd);
+
+        // A new activation loads the same counters from ai_token_usage.
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(200);
+        using (TenantScope.Begin(tenant))
+        {
+            var reloaded = await grain.GetCostCountersAsync();
+            Assert.Equal(1, reloaded.Events);
+            Assert.Equal(expected, reloaded.CostUsd);
+        }
+    }
+
+    [Fact]
+    public async Task SinkBilling_spend_crossing_the_threshold_stores_and_relays_each_cost_alert_once()
+    {
+        var tenant = TenantId.New();
+        var grain = fixture.Client.GetGrain<ITenantGrain>(tenant.Value);
+        using (TenantScope.Begin(tenant))
+        {
+            await grain.CreateAsync("Alerting tenant", dailyCostThresholdUsd: 1.00m);
+        }
+
+        // 0.60 crosses 50%; then 0.50 more crosses 80% and 100% in one batch.
+        await Events.TrackAsync(TestEvents.Answer(tenant) with { CostUsd = 0.60m });
+        await Events.TrackBatchAsync(tenant, [TestEvents.Answer(tenant) with { CostUsd = 0.25m }, TestEvents.Answer(tenant) with { CostUsd = 0.25m }]);
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var alertIds = new[] { 0.5m, 0.8m, 1.0m }.Select(f => CostAlertPolicy.EventIdOf(tenant, today, f)).ToArray();
+        var delivered = await TestEvents.EventuallyAsync(() => alertIds.All(id => RecordingDestination.Instance.Deliveries(id) > 0), Patience);
+        if (!delivered)
+        {
+            using (TenantScope.Begin(tenant))
+            {
+                var counters = await grain.GetCostCountersAsync();
+                Assert.Fail($"the cost alerts did not reach the destinations; the tenant grain counts {counters.Events} events, " +
+                            $"{counters.CostUsd} USD, threshold {counters.DailyThresholdUsd}, alerts raised today: {counters.AlertsToday.Count}");
+            }
+        }
+
+        var rows = await TestEvents.RowCountsAsync(tenant);
+        Assert.All(alertIds, id => Assert.Equal(1, rows.GetValueOrDefault(id)));
+        Assert.Equal(3L, await TestEvents.ScalarAsync<long>(
+            "select count(*) from observability_events where tenant_id = $1 and event_type = 'cost.alert'", tenant.Value));
+        Assert.Equal("error", await TestEvents.ScalarAsync<string>(
+            "select severity from observability_events where tenant_id = $1 and event_id = $2", tenant.Value, alertIds[2]));
+    }
+
+    [Fact]
+    public async Task SinkBilling_unpriced_AI_event_is_billed_in_tokens_and_raises_one_cost_unpriced_warning()
+    {
+        var tenant = TenantId.New();
+        var e = TestEvents.Answer(tenant) with { CostUsd = null, AiModel = "model-nobody-priced" };
+
+        await Events.TrackAsync(e);
+        await Events.TrackAsync(e);
+
+        Assert.True(await TestEvents.ScalarAsync<bool>("select unpriced from ai_token_usage where event_id = $1", e.EventId));
+        var warning = UnpricedUsagePolicy.EventIdOf(e);
+        var rows = await TestEvents.RowCountsAsync(tenant);
+        Assert.Equal(1, rows[e.EventId]);
+        Assert.Equal(1, rows[warning]);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("cost.unpriced", await TestEvents.ScalarAsync<string>("select event_type from observability_events where event_id = $1", warning));
+        Assert.Equal("warning", await TestEvents.ScalarAsync<string>("select severity from observability_events where event_id = $1", warning));
+        Assert.True(await TestEvents.EventuallyAsync(() => RecordingDestination.Instance.Deliveries(warning) > 0, Patience));
+    }
+}
