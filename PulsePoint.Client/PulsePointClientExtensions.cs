@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using PulsePoint.Client.AspNetCore;
 
 namespace PulsePoint.Client;
 
@@ -19,8 +21,21 @@ public static class PulsePointClientExtensions
         builder.Configuration.GetSection(PulsePointClientOptions.Section).Bind(options);
         configure?.Invoke(options);
         builder.UseOrleansClient(client => client.ConfigurePulsePoint(options));
-        builder.Services.AddSingleton(sp => new EventTracker(sp.GetRequiredService<IGrainFactory>(), options.EventShards, sp.GetService<TimeProvider>()));
+        builder.Services.AddPulsePointEventTracking(options.EventShards);
         return builder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="EventTracker"/> (for a cluster with <paramref name="eventShards"/> event sink shards)
+    /// and what <c>UsePulsePointObservability()</c> needs, on top of an <see cref="IGrainFactory"/> registered
+    /// elsewhere. <see cref="AddPulsePointClient"/> calls it; call it yourself only when you register the
+    /// Orleans client another way.
+    /// </summary>
+    public static IServiceCollection AddPulsePointEventTracking(this IServiceCollection services, int eventShards = 8)
+    {
+        services.TryAddSingleton(sp => new EventTracker(sp.GetRequiredService<IGrainFactory>(), eventShards, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<RequestEventRecorder>();
+        return services;
     }
 
     /// <summary>Applies <paramref name="options"/> (clustering, cluster id) and tenant propagation to an Orleans client builder.</summary>
@@ -52,7 +67,7 @@ public static class PulsePointClientExtensions
         return client.AddPulsePointTenantPropagation();
     }
 
-    /// <summary>Adds the stream provider that <see cref="EventSubscriptions.SubscribeToEventsAsync"/> listens on.</summary>
+    /// <summary>Adds the stream provider that <see cref="EventSubscriptions.SubscribeToEventsAsync(IClusterClient, PulsePoint.Tenancy.TenantId, PulsePoint.Events.EventFilter, Func{PulsePoint.Events.StructuredEvent, Task})"/> listens on.</summary>
     public static IClientBuilder AddPulsePointEventStreams(this IClientBuilder client) =>
         client.AddMemoryStreams(PulsePoint.Events.EventStreams.ProviderName);
 

@@ -11,6 +11,12 @@ namespace PulsePoint.SampleService;
 /// </summary>
 public static class SampleServiceApp
 {
+    /// <summary>An endpoint that always fails, to show what an unhandled exception becomes.</summary>
+    public const string FailingRoute = "/api/reports/{reportId}/fail";
+
+    /// <summary>What the failing endpoint's exception says; it must never reach the caller.</summary>
+    public const string SecretFailureText = "connection string Password=hunter2 rejected";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -28,8 +34,9 @@ public static class SampleServiceApp
         }
 
         var app = builder.Build();
+        app.UsePulsePointObservability();   // first: times everything after it and turns exceptions into 500 problems
         app.UseAuthentication();
-        app.UsePulsePointTenancy();
+        app.UsePulsePointTenancy();         // then the tenant: the observability middleware records for it
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Text("alive\n"));
         app.MapGet("/api/tenant", async (HttpContext context, IGrainFactory grains) =>
@@ -38,6 +45,8 @@ public static class SampleServiceApp
             var snapshot = await grains.GetGrain<ITenantGrain>(tenant.Value).GetSnapshotAsync();
             return Results.Ok(new { tenant = tenant.ToString(), snapshot.Name, status = snapshot.Status.ToString() });
         });
+        app.MapGet(FailingRoute, string (string reportId) => throw new InvalidOperationException(SecretFailureText));
+        app.MapBrandAnswers();
         return app;
     }
 }

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using PulsePoint.Client;
 using PulsePoint.SampleService;
+using PulsePoint.Tests.Infrastructure;
 
 namespace PulsePoint.Tests.EndToEnd;
 
@@ -19,12 +21,13 @@ public sealed class SampleServiceHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<SampleServiceHost> StartAsync(IClusterClient client)
+    public static async Task<SampleServiceHost> StartAsync(IClusterClient client, int eventShards = ClusterFixture.EventShards)
     {
         var app = SampleServiceApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
         {
             builder.Services.AddSingleton(client);
             builder.Services.AddSingleton<IGrainFactory>(client);
+            builder.Services.AddPulsePointEventTracking(eventShards);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
