@@ -5,7 +5,7 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.LoadTest.Scenarios;
 
 /// <summary>
-/// What a backend service does per request: track one event with <see cref="EventTracker.TrackAsync"/>
+/// What a backend service does per request: track one event with <c>EventTracker.TrackAsync</c>
 /// (validated in the client, sent to the tenant's EventSinkGrain shard, acknowledged once its group
 /// commit is in PostgreSQL). Two shapes: an AI answer (model, tokens, cost, accuracy) and an API
 /// request (status and timing). The baseline writes the same single row with raw Npgsql binary COPY in its
