@@ -30,6 +30,10 @@ public static class AnalyticsServiceCollectionExtensions
                     return new DuckDbAnalyticsWarehouse(warehouse.OpenReadConnectionAsync);
                 });
                 break;
+            case WarehouseDestinationKind.BigQuery:
+                services.AddPulsePointBigQueryQueries(configuration);
+                services.TryAddSingleton<IAnalyticsWarehouse, BigQueryAnalyticsWarehouse>();
+                break;
             default:
                 services.TryAddSingleton<IAnalyticsWarehouse>(new UnavailableAnalyticsWarehouse(selection.Warehouse));
                 break;

@@ -3,7 +3,7 @@ using PulsePoint.Tenancy;
 
 namespace PulsePoint.Analytics;
 
-/// <summary>Stands in when the configured warehouse has no analytics dialect (None; BigQuery is not built yet): every report says so instead of failing on a missing service.</summary>
+/// <summary>Stands in when the configured warehouse has no analytics dialect (None): every report says so instead of failing on a missing service.</summary>
 internal sealed class UnavailableAnalyticsWarehouse(WarehouseDestinationKind kind) : IAnalyticsWarehouse
 {
     public Task<IReadOnlyList<DailyModelUsage>> DailyModelUsageAsync(TenantId tenant, AnalyticsRange range, CancellationToken cancellationToken) => Refuse<DailyModelUsage>();
@@ -18,6 +18,6 @@ internal sealed class UnavailableAnalyticsWarehouse(WarehouseDestinationKind kin
     public Task<IReadOnlyList<EventTypeErrorRate>> ErrorRatesAsync(TenantId tenant, AnalyticsRange range, CancellationToken cancellationToken) => Refuse<EventTypeErrorRate>();
 
     private Task<IReadOnlyList<T>> Refuse<T>() => Task.FromException<IReadOnlyList<T>>(new InvalidOperationException(kind == WarehouseDestinationKind.None
-        ? "Analytics need a warehouse, and PulsePoint:Destinations:Warehouse is None: set it to DuckDb."
-        : $"Analytics on PulsePoint:Destinations:Warehouse={kind} are not built yet: only the DuckDb dialect exists."));
+        ? "Analytics need a warehouse, and PulsePoint:Destinations:Warehouse is None: set it to DuckDb or BigQuery."
+        : $"Analytics on PulsePoint:Destinations:Warehouse={kind} have no dialect: only DuckDb and BigQuery exist."));
 }

@@ -67,6 +67,7 @@ public sealed class BigQueryQueryClient
         }, cancellationToken);
 
         var columns = new List<string>();
+        var types = new List<string>();
         var rows = new List<IReadOnlyList<string?>>();
         try
         {
@@ -84,7 +85,7 @@ public sealed class BigQueryQueryClient
             }
 
             ThrowIfJobFailed(response.RootElement, jobId);
-            ReadColumns(response.RootElement, columns);
+            ReadColumns(response.RootElement, columns, types);
             ReadRows(response.RootElement, rows);
             while (response.RootElement.TryGetProperty("pageToken", out var token) && token.GetString() is { Length: > 0 } pageToken)
             {
@@ -99,7 +100,7 @@ public sealed class BigQueryQueryClient
             response.Dispose();
         }
 
-        return new BigQueryQueryResult(columns, rows);
+        return new BigQueryQueryResult(columns, rows, types);
     }
 
     private string ResultsPath(string jobId, string? pageToken, long pollMs)
@@ -125,11 +126,15 @@ public sealed class BigQueryQueryClient
         }
     }
 
-    private static void ReadColumns(JsonElement response, List<string> columns)
+    private static void ReadColumns(JsonElement response, List<string> columns, List<string> types)
     {
         if (response.TryGetProperty("schema", out var schema) && schema.TryGetProperty("fields", out var fields))
         {
-            columns.AddRange(fields.EnumerateArray().Select(f => f.GetProperty("name").GetString()!));
+            foreach (var field in fields.EnumerateArray())
+            {
+                columns.Add(field.GetProperty("name").GetString()!);
+                types.Add(field.TryGetProperty("type", out var type) ? type.GetString() ?? "" : "");
+            }
         }
     }
 

@@ -31,13 +31,9 @@ public static class DestinationAdapterServiceCollectionExtensions
                 services.AddHostedService<DuckDbWarehouseWriter>();
                 break;
             case WarehouseDestinationKind.BigQuery:
-                services.AddOptions<BigQueryOptions>().Bind(configuration.GetSection(BigQueryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-                services.AddHttpClient(BigQueryTransport.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-                services.AddKeyedSingleton<IGoogleAccessTokenSource>(
-                    BigQueryDestination.TokenSourceKey, (_, _) => new GoogleApplicationDefaultTokenSource(GoogleApplicationDefaultTokenSource.BigQueryScope));
+                services.AddPulsePointBigQueryQueries(configuration);
                 services.AddSingleton<BigQueryDestination>();
                 services.AddSingleton<IEventDestination>(sp => sp.GetRequiredService<BigQueryDestination>());
-                services.AddSingleton<BigQueryQueryClient>();
                 break;
             case WarehouseDestinationKind.None:
                 break;
@@ -61,6 +57,27 @@ public static class DestinationAdapterServiceCollectionExtensions
             services.AddSingleton<IEventDestination>(sp => sp.GetRequiredService<PubSubDestination>());
         }
 
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="BigQueryQueryClient"/> with its options, HTTP client and Application Default Credentials;
+    /// shared by the BigQuery warehouse and the analytics reports, so either may be added first (or alone).
+    /// </summary>
+    public static IServiceCollection AddPulsePointBigQueryQueries(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(BigQueryQueryClient)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<BigQueryOptions>().Bind(configuration.GetSection(BigQueryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Each attempt has its own timeout in the retry pipeline; the client must not cut it shorter.
+        services.AddHttpClient(BigQueryTransport.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddKeyedSingleton<IGoogleAccessTokenSource>(
+            BigQueryDestination.TokenSourceKey, (_, _) => new GoogleApplicationDefaultTokenSource(GoogleApplicationDefaultTokenSource.BigQueryScope));
+        services.AddSingleton<BigQueryQueryClient>();
         return services;
     }
 }

@@ -18,6 +18,12 @@ public sealed class DuckDbOptions
     [Range(1, 100, ErrorMessage = "PulsePoint:Destinations:DuckDb:RetentionYears must be between 1 and 100")]
     public int RetentionYears { get; set; } = 7;
 
+    /// <summary>
+    /// Re-cluster the table by (tenant_id, timestamp) after each retention cleanup, so one tenant's reports read only
+    /// its row groups. The copy holds the write gate while it runs (measured: 147 s for 10M rows, 25 s for 1M, on a busy shared 2-core machine).
+    /// </summary>
+    public bool ClusterOnCleanup { get; set; } = true;
+
     /// <summary>How often the retention cleanup runs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "PulsePoint:Destinations:DuckDb:CleanupPeriod must be between 1 second and 7 days")]
     public TimeSpan CleanupPeriod { get; set; } = TimeSpan.FromDays(1);

@@ -11,8 +11,11 @@ internal sealed class DuckDbWarehouseFile
 {
     public const string LockSuffix = ".writer.lock";
 
-    private const string CreateTableSql = """
-        create table if not exists observability_events (
+    private const string CreateTableSql = $"create table if not exists observability_events {TableDefinitionSql}";
+
+    /// <summary>The events table's columns and primary key; the re-clustering copy is created with the same definition.</summary>
+    internal const string TableDefinitionSql = """
+        (
             event_id uuid primary key,
             request_id varchar,
             tenant_id uuid not null,

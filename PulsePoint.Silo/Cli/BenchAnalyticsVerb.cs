@@ -10,9 +10,10 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.Silo.Cli;
 
 /// <summary>
-/// <c>bench-analytics [--events 10000000] [--tenants 100] [--days 90] [--runs 20] [--path file]</c>: fills a fresh DuckDB
+/// <c>bench-analytics [--events 10000000] [--tenants 100] [--days 90] [--runs 20] [--cluster true] [--path file]</c>: fills a fresh DuckDB
 /// warehouse (the writer's schema) with synthetic events generated inside DuckDB (<c>INSERT ... SELECT ... FROM range(n)</c>,
-/// deterministic: tenant = i mod tenants, timestamps spread by <c>hash(i)</c> over the days), then times each report's
+/// deterministic: tenant = i mod tenants, timestamps spread by <c>hash(i)</c> over the days), re-clusters it by tenant as the writer does after each
+/// cleanup (unless <c>--cluster false</c>), then times each report's
 /// warehouse query for one tenant over the whole range and prints p50/p99. PostgreSQL's tenant lookup is not included.
 /// </summary>
 public static class BenchAnalyticsVerb
@@ -53,6 +54,7 @@ public static class BenchAnalyticsVerb
         int tenants = int.Parse(options.GetValueOrDefault("tenants", "100"), CultureInfo.InvariantCulture);
         int days = int.Parse(options.GetValueOrDefault("days", "90"), CultureInfo.InvariantCulture);
         int runs = int.Parse(options.GetValueOrDefault("runs", "20"), CultureInfo.InvariantCulture);
+        var cluster = bool.Parse(options.GetValueOrDefault("cluster", "true"));
         var path = Path.GetFullPath(options.GetValueOrDefault("path", ".local/bench-analytics.duckdb"));
         foreach (var file in new[] { path, path + ".wal" })
         {
@@ -76,6 +78,13 @@ public static class BenchAnalyticsVerb
         }
 
         output.WriteLine($"generated {events:N0} events for {tenants} tenants over {days} days in {clock.Elapsed.TotalSeconds:0.0} s ({path})");
+        if (cluster)
+        {
+            clock.Restart();
+            await warehouse.ClusterAsync(CancellationToken.None);
+            output.WriteLine($"re-clustered by (tenant_id, timestamp) in {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+
         var dialect = new DuckDbAnalyticsWarehouse(warehouse.OpenReadConnectionAsync);
         var tenant = TenantId.Parse("00000000-0000-4000-8000-000000000001");
         var range = new AnalyticsRange(start, end);

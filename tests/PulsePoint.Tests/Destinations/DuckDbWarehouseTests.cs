@@ -179,6 +179,43 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
         await _warehouse.DeliverAsync([TestEvents.Minimal(TenantId.New(), Now)], CancellationToken.None);
     }
 
+    [Fact]
+    public async Task DuckDbWarehouse_clustering_orders_rows_by_tenant_and_time_and_keeps_insert_or_ignore_and_retention()
+    {
+        // Three tenants interleaved, newest first: the opposite of the clustered order.
+        var tenants = new[] { TenantId.New(), TenantId.New(), TenantId.New() };
+        var events = Enumerable.Range(0, 60).Select(i => TestEvents.Full(tenants[i % 3], Now.AddMinutes(-i), i)).ToList();
+        var old = TestEvents.Full(tenants[1], Now.AddYears(-8), 99);
+        await _warehouse.DeliverAsync([.. events, old], CancellationToken.None);
+        await using var reader = await _warehouse.OpenReadConnectionAsync(CancellationToken.None);
+
+        Assert.Equal(61, await _warehouse.ClusterAsync(CancellationToken.None));
+
+        // Physical order (rowid) is (tenant_id, timestamp) now, which is what lets zone maps skip row groups.
+        await using (var order = reader.CreateCommand())
+        {
+            order.CommandText = """select tenant_id, "timestamp" from observability_events order by rowid""";
+            var rows = new List<(Guid Tenant, DateTime At)>();
+            await using var read = await order.ExecuteReaderAsync();
+            while (await read.ReadAsync())
+            {
+                rows.Add((read.GetGuid(0), read.GetDateTime(1)));
+            }
+
+            Assert.Equal(61, rows.Count);
+            Assert.Equal(rows.OrderBy(r => r.Tenant.ToString()).ThenBy(r => r.At), rows);
+        }
+
+        // The rewritten table keeps the primary key: re-delivery inserts nothing twice, new events still land.
+        var fresh = TestEvents.Minimal(tenants[0], Now);
+        await _warehouse.DeliverAsync([.. events.Take(20), fresh], CancellationToken.None);
+        Assert.Equal(62L, await ScalarAsync(reader, "select count(*) from observability_events"));
+        Assert.Equal(62L, await ScalarAsync(reader, "select count(distinct event_id) from observability_events"));
+        Assert.Equal(1, await _warehouse.ApplyRetentionAsync(CancellationToken.None));
+        Assert.Equal(61, await _warehouse.ClusterAsync(CancellationToken.None));
+        Assert.Equal(61L, await ScalarAsync(reader, "select count(*) from observability_events"));
+    }
+
     private DuckDbWarehouse Create() =>
         new(Options.Create(new DuckDbOptions { Path = DatabasePath }), _time, NullLogger<DuckDbWarehouse>.Instance);
 
