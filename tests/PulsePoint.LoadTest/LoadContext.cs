@@ -27,7 +27,8 @@ public sealed class LoadContext(IClusterClient client, NpgsqlDataSource applicat
         await Pipeline.DisposeAsync();
     }
 
-    private static TenantId[] DeriveTenants(int seed, int count)
+    /// <summary>Tenant ids derived from a seed: the same ids on every run with that seed.</summary>
+    public static TenantId[] DeriveTenants(int seed, int count)
     {
         var random = new Random(seed);
         var bytes = new byte[16];
