@@ -44,6 +44,9 @@ public sealed class FaultOptions
 
     public string? MarkdownPath { get; set; }
 
+    /// <summary>Where the per-second timelines go (default: the repository's .local/faults).</summary>
+    public string? OutputDirectory { get; set; }
+
     public const string Usage = """
         PulsePoint fault suite (run it with deploy/faults.sh, which sets up PostgreSQL and the emulator)
 
@@ -57,6 +60,7 @@ public sealed class FaultOptions
           --kill-hold S (15)   --pg-down S (10)   --pubsub-down S (30)
           --delivery-timeout S (180)  wait for Pub/Sub to deliver every acknowledged event
           --markdown FILE      also write the report as a Markdown table
+          --out DIR            per-second timelines, DIR/SCENARIO-timeline.csv (.local/faults)
         """;
 
     public static FaultOptions Parse(IReadOnlyList<string> args)
@@ -84,6 +88,7 @@ public sealed class FaultOptions
                 case "--pubsub-down": options.PubSubDown = Seconds(); break;
                 case "--delivery-timeout": options.DeliveryTimeout = Seconds(); break;
                 case "--markdown": options.MarkdownPath = Next(); break;
+                case "--out": options.OutputDirectory = Next(); break;
                 case var s when s.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"unknown option {s}");
                 default: options.Scenarios.Add(args[i]); break;
             }

@@ -1,7 +1,7 @@
 namespace PulsePoint.LoadTest.Faults;
 
 /// <summary>What a fault injection works with, and the marks it leaves on the load's clock.</summary>
-public sealed class FaultRun(string scenario, FaultOptions options, DeployScripts scripts, PubSubProxy proxy, PubSubSubscriber subscriber, SteadyLoad load)
+public sealed class FaultRun(string scenario, FaultOptions options, DeployScripts scripts, PubSubProxy proxy, PubSubSubscriber subscriber, SteadyLoad load, FaultProgress progress)
 {
     public FaultOptions Options { get; } = options;
 
@@ -32,9 +32,10 @@ public sealed class FaultRun(string scenario, FaultOptions options, DeployScript
     {
         Marks.Add((label, Load.NowMs));
         AcknowledgedBeforeLastMark = [.. Load.Acknowledged.Keys];
+        progress.Phase = label;
         Console.Error.WriteLine($"[{scenario}] {Load.NowMs / 1000,6:0.0}s  {label}");
     }
 
-    /// <summary>Waits <paramref name="duration"/>, printing a progress line every 5 s.</summary>
-    public Task HoldAsync(TimeSpan duration, string what) => FaultProgress.WaitAsync(scenario, what, duration, Load);
+    /// <summary>Waits <paramref name="duration"/> (progress lines continue every 5 s).</summary>
+    public Task HoldAsync(TimeSpan duration, string what) => progress.WaitAsync($"{what} (hold {duration.TotalSeconds:0} s)", duration);
 }

@@ -15,6 +15,7 @@ public static class FaultScenarios
             await run.HoldAsync(run.Options.KillHold, $"silo {VictimSilo} dead");
             run.Mark($"restart silo {VictimSilo}");
             await run.Scripts.RunAsync("cluster.sh", "restart", VictimSilo.ToString());
+            run.Mark($"silo {VictimSilo} ready");
         }),
         new("postgres-restart", "stop PostgreSQL (fast shutdown), keep it down, start it again", async run =>
         {
@@ -23,6 +24,7 @@ public static class FaultScenarios
             await run.HoldAsync(run.Options.PostgresDown, "PostgreSQL down");
             run.Mark("start PostgreSQL");
             await run.Scripts.RunAsync("postgres.sh", "start");
+            run.Mark("PostgreSQL started");
         }),
         new("pubsub-outage", "Pub/Sub unreachable for the silos (connection refused), then back", async run =>
         {
@@ -48,7 +50,9 @@ public static class FaultScenarios
                 }
 
                 await run.Scripts.RunAsync("cluster.sh", "stop", silo.ToString());
+                run.Mark($"start silo {silo}");
                 await run.Scripts.RunAsync("cluster.sh", "restart", silo.ToString());
+                run.Mark($"silo {silo} ready");
             }
         }),
     ];

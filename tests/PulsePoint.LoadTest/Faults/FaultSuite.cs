@@ -29,6 +29,8 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
         Environment.SetEnvironmentVariable("PulsePoint__Destinations__PubSub__ProjectId", Project);
         Environment.SetEnvironmentVariable("PulsePoint__Destinations__PubSub__TopicId", Topic);
         Environment.SetEnvironmentVariable("PulsePoint__Destinations__PubSub__CreateTopic", "true");
+        // One line per publish at Information would make the silo logs mostly HTTP noise.
+        Environment.SetEnvironmentVariable("Logging__LogLevel__System.Net.Http.HttpClient", "Warning");
         Console.Error.WriteLine($"faults: Pub/Sub emulator on 127.0.0.1:{options.EmulatorPort}, silos reach it through the suite's proxy on 127.0.0.1:{proxy.Port}");
 
         var results = new List<FaultScenarioResult>();
@@ -74,12 +76,13 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
 
         var load = new SteadyLoad(grains, shards, active, inactive, options);
         load.Start();
-        var run = new FaultRun(scenario.Name, options, scripts, proxy, subscriber, load);
+        using var progress = new FaultProgress(scenario.Name, load);
+        var run = new FaultRun(scenario.Name, options, scripts, proxy, subscriber, load, progress);
         var result = new FaultScenarioResult { Name = scenario.Name, Description = scenario.Description, Marks = run.Marks };
 
-        await FaultProgress.WaitAsync(scenario.Name, "warm-up", options.WarmUp, load);
+        await progress.WaitAsync("warm-up", options.WarmUp);
         var beforeFrom = (int)Math.Ceiling(load.NowMs / 1000);
-        await FaultProgress.WaitAsync(scenario.Name, "before the fault", options.Before, load);
+        await progress.WaitAsync("before the fault", options.Before);
         var beforeTo = (int)(load.NowMs / 1000);
         result.RateBefore = load.Appends.Rate(beforeFrom, beforeTo);
 
@@ -89,7 +92,7 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
         }
         catch (Exception e)
         {
-            result.Failures.Add($"fault action failed: {e.Message}");
+            result.Failures.Add($"fault action failed: {e.GetType().Name}: {e.Message}");
             if (!proxy.IsUp)
             {
                 proxy.Up();
@@ -104,12 +107,14 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
 
         // After the last action: at least `After`, and until throughput is back (bounded by MaxAfter).
         var afterStart = load.NowMs;
-        await FaultProgress.WaitAsync(scenario.Name, "after the fault", options.MaxAfter, load, () =>
+        await progress.WaitAsync("after the fault, until throughput is back", options.MaxAfter, () =>
             load.NowMs - afterStart >= options.After.TotalMilliseconds
             && load.Appends.ThroughputRecovered(run.FaultMs, load.NowMs, result.RateBefore) is not null);
         var endMs = load.NowMs;
-        FaultProgress.Line(scenario.Name, "stopping the load", load);
+        progress.Line();
+        progress.Phase = "stopping the load (calls in flight may wait for their 30 s response timeout)";
         await load.StopAsync(TimeSpan.FromSeconds(35));
+        await WriteTimelineAsync(scenario.Name, load, run);
 
         var faultSecond = (int)Math.Ceiling(run.FaultMs / 1000);
         var endSecond = (int)(endMs / 1000);
@@ -129,7 +134,9 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
 
         result.TenantAfter = await TenantStatusAfterAsync(grains, active[0], inactive, result);
 
+        progress.Phase = "waiting for Pub/Sub to deliver every acknowledged event";
         await DrainPubSubAsync(scenario.Name, load, run, subscriber, probe, result, cancellationToken);
+        progress.Phase = "counting rows per event id in PostgreSQL";
         await CheckStoreAsync(load, probe, result, cancellationToken);
 
         if (result.Acknowledged == 0)
@@ -175,7 +182,7 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
             {
                 nextLine += 5000;
                 var lag = (await probe.CursorsAsync("pubsub", cancellationToken)).Sum(c => c.Lag);
-                Console.Error.WriteLine($"[{scenario}] {load.NowMs / 1000,6:0.0}s  waiting for Pub/Sub: {acknowledged.Count - missing}/{acknowledged.Count} acknowledged events pulled, pubsub cursor lag {lag} events{(subscriber.LastError is { } e ? ", last pull error: " + e : "")}");
+                Console.Error.WriteLine($"[{scenario}] {load.NowMs / 1000,6:0.0}s  Pub/Sub: {acknowledged.Count - missing}/{acknowledged.Count} acknowledged events pulled, pubsub cursor lag {lag} events{(subscriber.LastError is { } e ? ", last pull error: " + e : "")}");
             }
 
             await Task.Delay(500, cancellationToken);
@@ -192,6 +199,26 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
         {
             result.Failures.Add($"{result.PubSubMissing} acknowledged events not delivered to Pub/Sub within {options.DeliveryTimeout.TotalSeconds:0} s ({result.Cursors})");
         }
+    }
+
+    /// <summary>Second by second (on the load's clock): events acknowledged, append and check errors, actions; for plots and for checking the recovery figures.</summary>
+    private async Task WriteTimelineAsync(string scenario, SteadyLoad load, FaultRun run)
+    {
+        var directory = options.OutputDirectory ?? Path.Combine(scripts.Root, ".local", "faults");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"{scenario}-timeline.csv");
+        var appendErrors = load.Appends.ErrorsPerSecond();
+        var checkErrors = load.Checks.ErrorsPerSecond();
+        var last = (int)(load.NowMs / 1000);
+        var lines = new List<string> { "second,events_acked,append_errors,check_errors,action" };
+        for (var s = 0; s <= last; s++)
+        {
+            var actions = string.Join(" / ", run.Marks.Where(m => (int)(m.AtMs / 1000) == s).Select(m => m.Label));
+            lines.Add($"{s},{load.Appends.AckedIn(s)},{appendErrors.GetValueOrDefault(s)},{checkErrors.GetValueOrDefault(s)},{actions}");
+        }
+
+        await File.WriteAllLinesAsync(path, lines);
+        Console.Error.WriteLine($"[{scenario}] timeline written to {path}");
     }
 
     private static async Task CheckStoreAsync(SteadyLoad load, EventStoreProbe probe, FaultScenarioResult result, CancellationToken cancellationToken)
@@ -287,6 +314,8 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Each failed call is counted in the report by type; Orleans' per-message warnings would bury the progress lines.
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
         builder.AddPulsePointClient();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

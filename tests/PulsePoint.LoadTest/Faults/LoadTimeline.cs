@@ -43,6 +43,9 @@ public sealed class LoadTimeline
     /// <summary>Events acknowledged in the whole second starting at <paramref name="second"/> s.</summary>
     public long AckedIn(int second) => _ackedPerSecond.TryGetValue(second, out var n) ? n : 0;
 
+    /// <summary>Errors per whole second.</summary>
+    public Dictionary<int, int> ErrorsPerSecond() => _errorTimes.GroupBy(t => (int)(t / 1000)).ToDictionary(g => g.Key, g => g.Count());
+
     /// <summary>Mean events acknowledged per second over the whole seconds [from, to).</summary>
     public double Rate(int fromSecond, int toSecond) =>
         toSecond <= fromSecond ? 0 : Enumerable.Range(fromSecond, toSecond - fromSecond).Sum(AckedIn) / (double)(toSecond - fromSecond);

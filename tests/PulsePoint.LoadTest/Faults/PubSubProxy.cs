@@ -51,7 +51,16 @@ public sealed class PubSubProxy : IAsyncDisposable
         _listener = null;
         foreach (var connection in _connections.Keys)
         {
-            connection.Client.LingerState = new LingerOption(true, 0);
+            try
+            {
+                // Close(0): linger 0, so the peer gets a reset at once, as when a server process dies.
+                connection.Client?.Close(0);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already closed by its relay.
+            }
+
             connection.Dispose();
         }
 
