@@ -4,7 +4,7 @@
 # 30000+i-1 and web http://127.0.0.1:(8080+i-1) — silo 1 gets the usual 11111 / 30000 / 8080.
 #
 #   deploy/cluster.sh start [N]   build, migrate, start N silos (default 3), wait until each is ready
-#   deploy/cluster.sh stop        SIGTERM every silo (graceful: leaves membership), kill after 60 s
+#   deploy/cluster.sh stop [I]    SIGTERM every silo, or silo I (graceful: leaves membership), kill after 60 s
 #   deploy/cluster.sh status      list the silos and their readiness
 #   deploy/cluster.sh env         print the client settings (AdoNet gateway discovery) as export lines
 #   deploy/cluster.sh kill I      kill -9 silo I (fault testing)
@@ -83,7 +83,7 @@ case "${1:-}" in
         "$bin/PulsePoint.Silo" migrate
         for i in $(seq 1 "$n"); do start_one "$i"; wait_ready "$i"; done
         ;;
-    stop) for i in $(silos); do stop_one "$i"; done ;;
+    stop) for i in ${2:-$(silos)}; do stop_one "$i"; done ;;
     kill)
         i=${2:?silo index}; alive "$i" || { say "silo $i is not running"; exit 1; }
         kill -9 "$(cat "$state/silo-$i.pid")"; say "silo $i killed (-9)" ;;
