@@ -86,7 +86,10 @@ case "${1:-}" in
     stop) for i in ${2:-$(silos)}; do stop_one "$i"; done ;;
     kill)
         i=${2:?silo index}; alive "$i" || { say "silo $i is not running"; exit 1; }
-        kill -9 "$(cat "$state/silo-$i.pid")"; say "silo $i killed (-9)" ;;
+        kill -9 "$(cat "$state/silo-$i.pid")"
+        # SIGKILL is asynchronous: wait until the process is gone, so an immediate restart starts a new one.
+        for _ in $(seq 1 50); do alive "$i" || break; sleep 0.1; done
+        say "silo $i killed (-9)" ;;
     restart)
         i=${2:?silo index}; eval "$(deploy/postgres.sh env)"; start_one "$i"; wait_ready "$i" ;;
     status)
