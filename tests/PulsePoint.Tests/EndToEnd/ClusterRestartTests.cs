@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
@@ -27,6 +28,9 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestDatabase.EnsureCreatedAsync();
+        // This collection may run right after the one that restarts PostgreSQL: no idle connection of
+        // the old server may reach the silos' ADO.NET providers (process-wide Npgsql pools).
+        NpgsqlConnection.ClearAllPools();
         var configuration = new ConfigurationBuilder()
             .AddConfiguration(ClusterFixture.SiloConfiguration())
             .AddInMemoryCollection(new Dictionary<string, string?>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 using Orleans.TestingHost;
 using PulsePoint.Client;
 using PulsePoint.Events;
@@ -48,6 +49,10 @@ public sealed class PostgresOutageTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await PostgresAsync("start");
+        // Orleans' ADO.NET providers open connections by connection string, from Npgsql's process-wide
+        // pools: drop the idle ones of the old server, or the next test cluster's silo meets them at
+        // start-up (57P01) and fails to start.
+        NpgsqlConnection.ClearAllPools();
         await _cluster.StopAllSilosAsync();
         await _cluster.DisposeAsync();
     }
