@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using PulsePoint.Events;
 using PulsePoint.Tenancy;
 
@@ -33,11 +31,8 @@ public static class CostAlertPolicy
     /// </summary>
     public static Guid EventIdOf(TenantId tenant, DateOnly day, decimal fraction)
     {
-        var name = string.Create(CultureInfo.InvariantCulture, $"pulsepoint/cost.alert/{tenant}/{day:yyyy-MM-dd}/{fraction.ToString("0.######", CultureInfo.InvariantCulture)}");
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+        return DerivedEventId.Of(string.Create(CultureInfo.InvariantCulture,
+            $"pulsepoint/cost.alert/{tenant}/{day:yyyy-MM-dd}/{fraction.ToString("0.######", CultureInfo.InvariantCulture)}"));
     }
 
     /// <summary>The BILLING <c>cost.alert</c> event for <paramref name="alert"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using PulsePoint.Events;
 
 namespace PulsePoint.Billing;
@@ -12,13 +10,8 @@ namespace PulsePoint.Billing;
 public static class UnpricedUsagePolicy
 {
     /// <summary>The warning's id: SHA-256 of the source event's tenant and id (RFC 9562 version 8).</summary>
-    public static Guid EventIdOf(StructuredEvent source)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"pulsepoint/cost.unpriced/{source.TenantId}/{source.EventId:D}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    public static Guid EventIdOf(StructuredEvent source) =>
+        DerivedEventId.Of($"pulsepoint/cost.unpriced/{source.TenantId}/{source.EventId:D}");
 
     /// <summary>The BILLING warning for <paramref name="source"/>, whose <paramref name="usage"/> is unpriced.</summary>
     public static StructuredEvent ToEvent(StructuredEvent source, UsageRecord usage)
