@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using PulsePoint.Billing;
-using PulsePoint.Tenancy;
 
 namespace PulsePoint.Events;
 
@@ -16,20 +15,8 @@ internal sealed class SinkBillingEventPublisher(IGrainFactory grains, IOptions<E
         foreach (var tenantEvents in events.GroupBy(e => e.TenantId))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var tenant = tenantEvents.Key;
-            var sink = grains.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, options.Value.Shards));
-            IReadOnlyList<EventAppendResult> results;
-            // The sink admits only the caller's own tenant's events.
-            CallerTenant.Set(tenant);
-            try
-            {
-                results = await sink.AppendBatchAsync(tenantEvents.ToArray()).WaitAsync(cancellationToken);
-            }
-            finally
-            {
-                CallerTenant.Clear();
-            }
-
+            var results = await grains.AppendAsTenantAsync(options.Value.Shards, tenantEvents.Key, tenantEvents.ToArray())
+                .WaitAsync(cancellationToken);
             if (results.FirstOrDefault(r => r.Outcome == EventAppendOutcome.Rejected) is { } rejected)
             {
                 throw new InvalidEventException(rejected.Field!, $"billing event {rejected.EventId} was rejected: {rejected.Error}");

@@ -91,10 +91,9 @@ internal sealed partial class DemoTraffic(
 
     private async Task RecordAsync(TenantId tenant, IReadOnlyList<StructuredEvent> batch)
     {
-        CallerTenant.Set(tenant);
         try
         {
-            await grains.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, eventOptions.Value.Shards)).AppendBatchAsync(batch);
+            await grains.AppendAsTenantAsync(eventOptions.Value.Shards, tenant, batch);
         }
         catch (Exception e) when (e is EventSinkUnavailableException or EventSinkOverloadedException)
         {
