@@ -178,28 +178,6 @@ public sealed class SteadyLoad
             ? $"{e.GetType().Name}({inner.GetType().Name})"
             : e.GetType().Name;
 
-    private StructuredEvent[] Batch(TenantId tenant)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var events = new StructuredEvent[_options.BatchSize];
-        for (var i = 0; i < events.Length; i++)
-        {
-            events[i] = new StructuredEvent
-            {
-                EventId = Guid.NewGuid(),
-                RequestId = "fault-suite",
-                TenantId = tenant,
-                UserId = "fault-user",
-                Category = EventCategory.AiOperations,
-                EventType = EventTypes.AiAnswerGenerated,
-                Timestamp = now,
-                DurationMs = 640,
-                TokensInput = 1200,
-                TokensOutput = 350,
-                AiModel = "claude-3-sonnet",
-            };
-        }
-
-        return events;
-    }
+    private StructuredEvent[] Batch(TenantId tenant) =>
+        AnswerBatch.Create(tenant, _options.BatchSize, "fault-suite", "fault-user");
 }

@@ -91,30 +91,6 @@ public sealed class IngestScenario : Scenario
         };
     }
 
-    private StructuredEvent[] Events(TenantId tenant)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var events = new StructuredEvent[_batch];
-        for (var i = 0; i < events.Length; i++)
-        {
-            events[i] = new StructuredEvent
-            {
-                EventId = Guid.NewGuid(),
-                RequestId = "load",
-                TenantId = tenant,
-                UserId = "load-user",
-                Category = EventCategory.AiOperations,
-                EventType = EventTypes.AiAnswerGenerated,
-                Timestamp = now,
-                DurationMs = 640,
-                TokensInput = 1200,
-                TokensOutput = 350,
-                CostUsd = 0.0124m,
-                AccuracyScore = 0.92,
-                AiModel = "claude-3-sonnet",
-            };
-        }
-
-        return events;
-    }
+    private StructuredEvent[] Events(TenantId tenant) =>
+        AnswerBatch.Create(tenant, _batch, "load", "load-user", costUsd: 0.0124m, accuracy: 0.92);
 }
