@@ -17,7 +17,7 @@ public static class SiloCommandLine
           migrate    apply the database migrations in deploy/sql as the owner role, then exit
         {SeedDemoCommand.Usage}
           {UsageVerb.UsageLine}
-          bench-analytics [--events N] [--tenants N] [--days N] [--runs N] [--path FILE]   time the analytics queries on synthetic data
+          bench-analytics [--events N] [--tenants N] [--days N] [--runs N] [--cluster true|false] [--path FILE]   time the analytics queries on synthetic data
           report     --tenant ID --from YYYY-MM-DD --to YYYY-MM-DD --report usage|accuracy|latency|cost|errors|all [--format table|json|csv]
           help       show this text
 
