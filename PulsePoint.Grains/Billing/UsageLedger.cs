@@ -42,6 +42,19 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         """;
 
     // $1 tenant (defensive filter beside RLS), $2/$3 the UTC instant range [from, to).
+    // The fast path of a flush whose every event id is new: no conflict handling, no brand lookup. A row
+    // that already exists (23505) or names a brand its tenant does not have (23503) fails the whole COPY.
+    private const string CopySql = """
+        copy ai_token_usage (
+            tenant_id, event_id, brand_id, model, operation,
+            input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
+            input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd,
+            price_source, unpriced, recorded_at)
+        from stdin (format binary)
+        """;
+
+    private const string TransactionIdSql = "select pg_current_xact_id()::text::bigint";
+
     private const string DaysSql = """
         select (recorded_at at time zone 'UTC')::date as day, model,
                count(*), sum(input_tokens)::bigint, sum(output_tokens)::bigint,
@@ -112,6 +125,52 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         }
 
         return new UsageInsert(records.Where(r => inserted.Remove((r.Tenant.Value, r.EventId))).ToArray(), xid);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="records"/> with binary COPY inside the connection's open transaction: all of
+    /// them or, with a <see cref="PostgresException"/>, none. Unlike <see cref="InsertAsync(NpgsqlConnection, NpgsqlTransaction, IReadOnlyList{UsageRecord}, CancellationToken)"/>
+    /// it neither skips a record whose event already has a row (23505) nor drops a brand the tenant does not
+    /// have (23503): the caller falls back to that insert, which does both.
+    /// </summary>
+    public static async Task<UsageInsert> CopyAsync(NpgsqlConnection connection, IReadOnlyList<UsageRecord> records, CancellationToken ct)
+    {
+        if (records.Count == 0)
+        {
+            return new UsageInsert([], null);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(CopySql, ct))
+        {
+            foreach (var r in records)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.Tenant.Value, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(r.EventId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteNullableAsync(r.BrandId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(r.Model, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Operation, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.InputTokens, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.OutputTokens, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.CacheReadTokens, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.CacheWriteTokens, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.TotalTokens, NpgsqlDbType.Bigint, ct);
+                await copy.WriteNullableAsync(r.Cost.InputUsd, NpgsqlDbType.Numeric, ct);
+                await copy.WriteNullableAsync(r.Cost.OutputUsd, NpgsqlDbType.Numeric, ct);
+                await copy.WriteNullableAsync(r.Cost.CacheReadUsd, NpgsqlDbType.Numeric, ct);
+                await copy.WriteNullableAsync(r.Cost.CacheWriteUsd, NpgsqlDbType.Numeric, ct);
+                await copy.WriteNullableAsync(r.Cost.TotalUsd, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(r.Cost.PriceSource, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Cost.Unpriced, NpgsqlDbType.Boolean, ct);
+                await copy.WriteAsync(r.RecordedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await using var command = new NpgsqlCommand(TransactionIdSql, connection);
+        var xid = (long)(await command.ExecuteScalarAsync(ct))!;
+        return new UsageInsert(records, xid);
     }
 
     /// <summary>Inserts <paramref name="records"/> in a transaction of its own (pipeline role); returns those inserted now.</summary>

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
 namespace PulsePoint.Events;
@@ -22,27 +23,27 @@ public static class EventRows
         await copy.WriteAsync(e.TenantId.Value, NpgsqlDbType.Uuid, ct);
         await copy.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
         await copy.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-        await WriteNullable(copy, e.RequestId, NpgsqlDbType.Text, ct);
-        await WriteNullable(copy, e.UserId, NpgsqlDbType.Text, ct);
-        await WriteNullable(copy, e.BrandId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteNullableAsync(e.RequestId, NpgsqlDbType.Text, ct);
+        await copy.WriteNullableAsync(e.UserId, NpgsqlDbType.Text, ct);
+        await copy.WriteNullableAsync(e.BrandId, NpgsqlDbType.Uuid, ct);
         await copy.WriteAsync(EventNames.Of(e.Category), NpgsqlDbType.Text, ct);
         await copy.WriteAsync(e.EventType, NpgsqlDbType.Text, ct);
         await copy.WriteAsync(EventNames.Of(e.Severity), NpgsqlDbType.Text, ct);
         await copy.WriteAsync(EventNames.Of(e.Status), NpgsqlDbType.Text, ct);
-        await WriteNullable(copy, e.DurationMs, NpgsqlDbType.Double, ct);
-        await WriteNullable(copy, e.CpuTimeMs, NpgsqlDbType.Double, ct);
-        await WriteNullable(copy, e.TokensUsed, NpgsqlDbType.Bigint, ct);
-        await WriteNullable(copy, e.TokensInput, NpgsqlDbType.Bigint, ct);
-        await WriteNullable(copy, e.TokensOutput, NpgsqlDbType.Bigint, ct);
-        await WriteNullable(copy, e.TokensCacheRead, NpgsqlDbType.Bigint, ct);
-        await WriteNullable(copy, e.TokensCacheWrite, NpgsqlDbType.Bigint, ct);
-        await WriteNullable(copy, e.CostUsd, NpgsqlDbType.Numeric, ct);
-        await WriteNullable(copy, e.AccuracyScore, NpgsqlDbType.Double, ct);
+        await copy.WriteNullableAsync(e.DurationMs, NpgsqlDbType.Double, ct);
+        await copy.WriteNullableAsync(e.CpuTimeMs, NpgsqlDbType.Double, ct);
+        await copy.WriteNullableAsync(e.TokensUsed, NpgsqlDbType.Bigint, ct);
+        await copy.WriteNullableAsync(e.TokensInput, NpgsqlDbType.Bigint, ct);
+        await copy.WriteNullableAsync(e.TokensOutput, NpgsqlDbType.Bigint, ct);
+        await copy.WriteNullableAsync(e.TokensCacheRead, NpgsqlDbType.Bigint, ct);
+        await copy.WriteNullableAsync(e.TokensCacheWrite, NpgsqlDbType.Bigint, ct);
+        await copy.WriteNullableAsync(e.CostUsd, NpgsqlDbType.Numeric, ct);
+        await copy.WriteNullableAsync(e.AccuracyScore, NpgsqlDbType.Double, ct);
         await copy.WriteAsync(e.WasCached, NpgsqlDbType.Boolean, ct);
-        await WriteNullable(copy, e.FallbackUsed, NpgsqlDbType.Text, ct);
-        await WriteNullable(copy, e.ErrorCode, NpgsqlDbType.Text, ct);
-        await WriteNullable(copy, e.ErrorMessage, NpgsqlDbType.Text, ct);
-        await WriteNullable(copy, e.AiModel, NpgsqlDbType.Text, ct);
+        await copy.WriteNullableAsync(e.FallbackUsed, NpgsqlDbType.Text, ct);
+        await copy.WriteNullableAsync(e.ErrorCode, NpgsqlDbType.Text, ct);
+        await copy.WriteNullableAsync(e.ErrorMessage, NpgsqlDbType.Text, ct);
+        await copy.WriteNullableAsync(e.AiModel, NpgsqlDbType.Text, ct);
         await copy.WriteAsync(e.SchemaVersion, NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(shard, NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(position, NpgsqlDbType.Bigint, ct);
@@ -78,12 +79,6 @@ public static class EventRows
         AiModel = Nullable<string>(r, o + 23),
         SchemaVersion = r.GetInt32(o + 24),
     };
-
-    private static Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) where T : class =>
-        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
-
-    private static Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
-        value is { } v ? copy.WriteAsync(v, type, ct) : copy.WriteNullAsync(ct);
 
     private static T? Nullable<T>(NpgsqlDataReader r, int ordinal) where T : class => r.IsDBNull(ordinal) ? null : r.GetFieldValue<T>(ordinal);
 

@@ -12,8 +12,8 @@ namespace PulsePoint.Events;
 /// </summary>
 public sealed class EventStore(DataSources dataSources, PricingCatalogSource pricing, TimeProvider time)
 {
-    // Dedup first, in the same transaction as the COPY: only ids this statement inserted are new.
-    // ON CONFLICT waits for a concurrent uncommitted insert of the same id, so a retry racing the
+    // The careful path's dedup, in the same transaction as the COPY: only ids this statement inserted are
+    // new. ON CONFLICT waits for a concurrent uncommitted insert of the same id, so a retry racing the
     // original cannot both be "new".
     private const string ClaimIdsSql = """
         insert into observability_event_ids (tenant_id, event_id, occurred_at)
@@ -38,13 +38,17 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
     private const string DropPartitionsSql = "select observability_events_drop_partitions($1)";
     private const string DeleteExpiredIdsSql = "delete from observability_event_ids where occurred_at < $1";
 
+    private const string CopyIdsSql = "copy observability_event_ids (tenant_id, event_id, occurred_at) from stdin (format binary)";
+
     private const string CheckViolation = "23514";
+    private const string UniqueViolation = "23505";
+    private const string ForeignKeyViolation = "23503";
 
     /// <summary>
     /// Writes <paramref name="events"/> (unique by tenant and id) in one transaction: prices the AI
     /// events and adds a <c>cost.unpriced</c> warning for each one without a price, claims every id,
     /// COPYs the new events with positions <paramref name="firstPosition"/>, +1, ... in list order
-    /// (warnings last), and inserts the new AI events' usage rows. So an event is stored, billed and
+    /// (warnings last), and writes the new AI events' usage rows (see <see cref="WriteOnceAsync"/>). So an event is stored, billed and
     /// warned about together or not at all, and a retry does none of it twice. Creates a missing daily
     /// partition and retries once.
     /// </summary>
@@ -133,7 +137,50 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
         return (created, dropped);
     }
 
+    /// <summary>
+    /// The common case first: every id is new, so the ids, the events and the usage rows are each one binary
+    /// COPY. A retried id (unique violation) or a usage row naming a brand its tenant does not have (foreign
+    /// key violation) fails that transaction as a whole; the flush then claims the ids one by one instead.
+    /// </summary>
     private async Task<EventWrite> WriteOnceAsync(
+        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long firstPosition, CancellationToken ct)
+    {
+        try
+        {
+            return await CopyAllAsync(shard, events, usage, firstPosition, ct);
+        }
+        catch (PostgresException e) when (e.SqlState is UniqueViolation or ForeignKeyViolation)
+        {
+            return await ClaimAndWriteAsync(shard, events, usage, firstPosition, ct);
+        }
+    }
+
+    private async Task<EventWrite> CopyAllAsync(
+        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long firstPosition, CancellationToken ct)
+    {
+        await using var connection = await dataSources.Pipeline.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var ids = await connection.BeginBinaryImportAsync(CopyIdsSql, ct))
+        {
+            foreach (var e in events)
+            {
+                await ids.StartRowAsync(ct);
+                await ids.WriteAsync(e.TenantId.Value, NpgsqlDbType.Uuid, ct);
+                await ids.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
+                await ids.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+            }
+
+            await ids.CompleteAsync(ct);
+        }
+
+        await CopyEventsAsync(connection, shard, events, firstPosition, ct);
+        var billed = Billed(events, usage);
+        var inserted = await UsageLedger.CopyAsync(connection, billed, ct);
+        await transaction.CommitAsync(ct);
+        return new EventWrite(events, inserted);
+    }
+
+    private async Task<EventWrite> ClaimAndWriteAsync(
         int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long firstPosition, CancellationToken ct)
     {
         await using var connection = await dataSources.Pipeline.OpenConnectionAsync(ct);
@@ -154,20 +201,27 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
         var fresh = events.Where(e => claimed.Contains((e.TenantId.Value, e.EventId))).ToArray();
         if (fresh.Length > 0)
         {
-            await using var copy = await connection.BeginBinaryImportAsync(EventRows.CopySql, ct);
-            var position = firstPosition;
-            foreach (var e in fresh)
-            {
-                await EventRows.WriteAsync(copy, e, shard, position++, fresh.Length, ct);
-            }
-
-            await copy.CompleteAsync(ct);
+            await CopyEventsAsync(connection, shard, fresh, firstPosition, ct);
         }
 
         // Usage rows only for events stored now: a retried event was billed with its original.
-        var billed = fresh.Select(e => usage.GetValueOrDefault((e.TenantId.Value, e.EventId))).OfType<UsageRecord>().ToArray();
-        var inserted = await UsageLedger.InsertAsync(connection, transaction, billed, ct);
+        var inserted = await UsageLedger.InsertAsync(connection, transaction, Billed(fresh, usage), ct);
         await transaction.CommitAsync(ct);
         return new EventWrite(fresh, inserted);
     }
+
+    private static async Task CopyEventsAsync(NpgsqlConnection connection, int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(EventRows.CopySql, ct);
+        var position = firstPosition;
+        foreach (var e in events)
+        {
+            await EventRows.WriteAsync(copy, e, shard, position++, events.Count, ct);
+        }
+
+        await copy.CompleteAsync(ct);
+    }
+
+    private static UsageRecord[] Billed(IEnumerable<StructuredEvent> stored, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage) =>
+        stored.Select(e => usage.GetValueOrDefault((e.TenantId.Value, e.EventId))).OfType<UsageRecord>().ToArray();
 }

@@ -2,6 +2,7 @@ using Orleans.Core.Internal;
 using PulsePoint.Billing;
 using PulsePoint.Client;
 using PulsePoint.Events;
+using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Events;
 using PulsePoint.Tests.Infrastructure;
@@ -64,6 +65,40 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
             Assert.Equal(1, reloaded.Events);
             Assert.Equal(expected, reloaded.CostUsd);
         }
+    }
+
+    [Fact]
+    public async Task SinkBilling_batches_with_a_retried_event_or_a_foreign_brand_bill_each_new_event_once()
+    {
+        await using var app = TestDatabase.CreateDataSource(TestDatabase.Application);
+        var (tenant, brand) = await TenantRows.CreateTenantWithBrandAsync(new TenantDatabase(app), "Billed brands");
+        var own = TestEvents.Answer(tenant) with { BrandId = brand };
+        var foreign = TestEvents.Answer(tenant) with { BrandId = Guid.NewGuid() };
+        var ownToo = TestEvents.Answer(tenant) with { BrandId = brand };
+        var later = TestEvents.Answer(tenant);
+
+        // Every id new: all of it in one go.
+        Assert.Equal([EventAppendOutcome.Stored], (await Events.TrackBatchAsync(tenant, [own])).Select(r => r.Outcome));
+        // A brand the tenant does not have cannot be a usage row's brand: billed without it, its neighbour with its own.
+        Assert.Equal(
+            [EventAppendOutcome.Stored, EventAppendOutcome.Stored],
+            (await Events.TrackBatchAsync(tenant, [foreign, ownToo])).Select(r => r.Outcome));
+        // A retry beside a new event: the retry is recognised, the new one stored and billed.
+        Assert.Equal(
+            [EventAppendOutcome.AlreadyStored, EventAppendOutcome.Stored],
+            (await Events.TrackBatchAsync(tenant, [own, later])).Select(r => r.Outcome));
+
+        foreach (var (e, billedBrand) in new[] { (own, (Guid?)brand), (foreign, null), (ownToo, brand), (later, null) })
+        {
+            Assert.Equal(1L, await TestEvents.ScalarAsync<long>("select count(*) from observability_events where tenant_id = $1 and event_id = $2", tenant.Value, e.EventId));
+            Assert.Equal(1L, await TestEvents.ScalarAsync<long>("select count(*) from ai_token_usage where tenant_id = $1 and event_id = $2", tenant.Value, e.EventId));
+            var stored = await TestEvents.ScalarAsync<object>("select brand_id from ai_token_usage where event_id = $1", e.EventId);
+            Assert.Equal(billedBrand, stored is Guid g ? g : null);
+        }
+
+        // The stored event keeps what the caller sent; only billing drops the foreign brand.
+        Assert.Equal(foreign.BrandId, await TestEvents.ScalarAsync<Guid>("select brand_id from observability_events where event_id = $1", foreign.EventId));
+        Assert.Equal(0.0123m * 4, await TestEvents.ScalarAsync<decimal>("select sum(total_cost_usd) from ai_token_usage where tenant_id = $1", tenant.Value));
     }
 
     [Fact]
