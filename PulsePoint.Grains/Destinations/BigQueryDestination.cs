@@ -50,6 +50,9 @@ public sealed partial class BigQueryDestination : IEventDestination
     public string Name => "bigquery";
 
     /// <inheritdoc />
+    public TimeSpan BatchDelay => _options.BatchDelay;
+
+    /// <inheritdoc />
     public async Task DeliverAsync(IReadOnlyList<StructuredEvent> batch, CancellationToken cancellationToken)
     {
         foreach (var tenant in batch.GroupBy(e => e.TenantId))

@@ -58,6 +58,13 @@ public sealed class BigQueryOptions
     [Range(typeof(TimeSpan), "00:00:01", "06:00:00")]
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long just-committed events may gather before they are delivered here: fewer, fuller insertAll requests cost
+    /// far less per event. A batch of <c>PulsePoint:Events:RelayBatchSize</c> events goes at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "PulsePoint:Destinations:BigQuery:BatchDelay must be between 0 and 1 minute")]
+    public TimeSpan BatchDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Between two polls of an unfinished query (the server also waits up to this long per poll).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan QueryPollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,3 +1,4 @@
+using Npgsql;
 using PulsePoint.Storage;
 
 namespace PulsePoint.Destinations;
@@ -18,9 +19,14 @@ public sealed class DestinationCursorStore(DataSources dataSources)
         """;
 
     // Never moves a cursor back: a slower duplicate activation cannot undo a later acknowledgement.
+    // Committed without waiting for the WAL flush: a crash may lose the newest advances, and the relay
+    // then delivers those events again, which every destination deduplicates by event id. The events
+    // themselves were committed durably before; this only spares a disk flush per delivery.
+    private const string AsynchronousCommitSql = "select set_config('synchronous_commit', 'off', true)";
+
     private const string AdvanceSql = """
-        update event_destination_cursors set position = $3, updated_at = now()
-         where destination = $1 and shard = $2 and position < $3
+        update event_destination_cursors set position = $1, updated_at = now()
+         where destination = $2 and shard = $3 and position < $1
         """;
 
     /// <summary>
@@ -36,7 +42,14 @@ public sealed class DestinationCursorStore(DataSources dataSources)
 
     public async Task AdvanceAsync(string destination, int shard, long position, CancellationToken ct)
     {
-        await using var command = dataSources.Pipeline.CreateCommand(AdvanceSql).Bind(destination).Bind(shard).Bind(position);
-        await command.ExecuteNonQueryAsync(ct);
+        // One batch is one implicit transaction, so the transaction-local setting applies to the update.
+        await using var batch = dataSources.Pipeline.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(AsynchronousCommitSql));
+        var advance = new NpgsqlBatchCommand(AdvanceSql);
+        advance.Parameters.Add(new NpgsqlParameter { Value = position });
+        advance.Parameters.Add(new NpgsqlParameter { Value = destination });
+        advance.Parameters.Add(new NpgsqlParameter { Value = shard });
+        batch.BatchCommands.Add(advance);
+        await batch.ExecuteNonQueryAsync(ct);
     }
 }

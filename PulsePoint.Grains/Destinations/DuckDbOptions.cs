@@ -27,4 +27,11 @@ public sealed class DuckDbOptions
     /// <summary>How often the retention cleanup runs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "PulsePoint:Destinations:DuckDb:CleanupPeriod must be between 1 second and 7 days")]
     public TimeSpan CleanupPeriod { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long just-committed events may gather before they are delivered here: fewer, fuller transactions cost
+    /// far less per event. A batch of <c>PulsePoint:Events:RelayBatchSize</c> events goes at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "PulsePoint:Destinations:DuckDb:BatchDelay must be between 0 and 1 minute")]
+    public TimeSpan BatchDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -60,6 +60,9 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
     /// <inheritdoc />
     public string Name => "duckdb";
 
+    /// <inheritdoc />
+    public TimeSpan BatchDelay => options.Value.BatchDelay;
+
     /// <summary>Opens the file and takes the writer lock now, so a second writing process fails at start, not on its first batch.</summary>
     /// <exception cref="DuckDbWarehouseLockedException">Another process writes this file.</exception>
     public void Open() => File();

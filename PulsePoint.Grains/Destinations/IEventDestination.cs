@@ -17,4 +17,11 @@ public interface IEventDestination
     /// <see cref="StructuredEvent.EventId"/>: after a failure the relay sends the same events again.
     /// </summary>
     Task DeliverAsync(IReadOnlyList<StructuredEvent> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How long the relay may let just-committed events gather before delivering them: a warehouse pays
+    /// per request or transaction, so fuller batches cost it far less per event. Zero (the default, and
+    /// what real-time buses use) delivers at once; a batch of <c>RelayBatchSize</c> events always goes at once.
+    /// </summary>
+    TimeSpan BatchDelay => TimeSpan.Zero;
 }

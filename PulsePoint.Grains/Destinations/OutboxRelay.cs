@@ -127,6 +127,12 @@ public sealed partial class OutboxRelay
                     continue;
                 }
 
+                if (GatheringTimeLeft(d) is { } left)
+                {
+                    await d.WaitAsync(left, _time);
+                    continue;
+                }
+
                 var batch = TakeContiguous(d) ?? await _store.ReadAfterAsync(_shard, d.Cursor, _options.RelayBatchSize, ct);
                 if (batch.Count == 0)
                 {
@@ -162,6 +168,24 @@ public sealed partial class OutboxRelay
                 await d.WaitAsync(Backoff(failures), _time);
             }
         }
+    }
+
+    /// <summary>
+    /// How much longer a destination with a <see cref="IEventDestination.BatchDelay"/> lets the events
+    /// handed over in memory gather (counted from the oldest one's commit); null to deliver now: no delay,
+    /// a full batch, or nothing in memory that continues at the cursor (a read-back goes at once).
+    /// </summary>
+    private TimeSpan? GatheringTimeLeft(DestinationState d)
+    {
+        var delay = d.Destination.BatchDelay;
+        if (delay <= TimeSpan.Zero || d.PendingEvents >= _options.RelayBatchSize
+            || !d.Pending.TryPeek(out var head) || head[0].Position != d.Cursor + 1)
+        {
+            return null;
+        }
+
+        var left = delay - (_time.GetUtcNow() - head[0].IngestedAt);
+        return left > TimeSpan.Zero ? left : null;
     }
 
     /// <summary>The in-memory batches that continue exactly at the cursor, merged up to the relay batch size.</summary>

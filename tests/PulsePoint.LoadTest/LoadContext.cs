@@ -4,7 +4,9 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.LoadTest;
 
 /// <summary>What scenarios share: the cluster client, the database roles, the tenants, the options.</summary>
-public sealed class LoadContext(IClusterClient client, NpgsqlDataSource application, NpgsqlDataSource pipeline, LoadOptions options) : IAsyncDisposable
+public sealed class LoadContext(
+    IClusterClient client, NpgsqlDataSource application, NpgsqlDataSource pipeline, LoadOptions options, IReadOnlyList<string>? destinationNames = null)
+    : IAsyncDisposable
 {
     public IClusterClient Client { get; } = client;
 
@@ -15,6 +17,9 @@ public sealed class LoadContext(IClusterClient client, NpgsqlDataSource applicat
     public NpgsqlDataSource Pipeline { get; } = pipeline;
 
     public LoadOptions Options { get; } = options;
+
+    /// <summary>The cursor names of the in-process silo's outbox destinations; null against an external cluster.</summary>
+    public IReadOnlyList<string>? DestinationNames { get; } = destinationNames;
 
     /// <summary>The load's tenants, derived from the seed so every run uses the same ids.</summary>
     public IReadOnlyList<TenantId> Tenants { get; } = DeriveTenants(options.Seed, options.Tenants);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PulsePoint.Client;
+using PulsePoint.Destinations;
 using PulsePoint.Silo.Hosting;
 
 namespace PulsePoint.LoadTest;
@@ -54,7 +55,8 @@ public static class LoadTestCommandLine
                 clientHost.Services.GetRequiredService<IClusterClient>(),
                 NpgsqlDataSource.Create(application),
                 NpgsqlDataSource.Create(pipeline),
-                options);
+                options,
+                silo?.Services.GetRequiredService<OutboxRelayFactory>().DestinationNames);
             return await RunScenariosAsync(context, options, output, cancellationToken);
         }
         finally

@@ -44,6 +44,35 @@ public sealed class OutboxRelayTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Relay_lets_events_gather_for_a_destination_with_a_batch_delay_and_delivers_the_rest_at_once()
+    {
+        var tenant = TenantId.New();
+        var events = Enumerable.Range(0, 20).Select(_ => TestEvents.Answer(tenant)).ToArray();
+        var started = DateTimeOffset.UtcNow;
+        // Five separate commits within a fraction of the delay.
+        foreach (var chunk in events.Chunk(4))
+        {
+            await fixture.Events.TrackBatchAsync(tenant, chunk);
+        }
+
+        var committed = DateTimeOffset.UtcNow;
+        Assert.True(
+            await TestEvents.EventuallyAsync(() => GatheringDestination.Instance.Deliveries(tenant).Sum(d => d.Events) >= events.Length, Patience),
+            "the gathering destination never received every event");
+        Assert.True(events.All(e => RecordingDestination.Instance.Deliveries(e.EventId) > 0), "the destination without a delay did not get every event");
+
+        var deliveries = GatheringDestination.Instance.Deliveries(tenant);
+        Assert.Equal(events.Length, deliveries.Sum(d => d.Events));
+        // Gathered: commits made within one delay arrive together, so at most one delivery per delay the
+        // commits spanned, plus one for a boundary (on a slow machine the bound loosens, never flakes).
+        var bound = 1 + (int)Math.Ceiling((committed - started) / GatheringDestination.Delay);
+        Assert.True(deliveries.Count <= bound, $"{deliveries.Count} deliveries for 5 commits made within {(committed - started).TotalMilliseconds:0} ms (at most {bound} expected)");
+        // Nothing went before the first commit had waited the delay.
+        Assert.True(deliveries[0].At - started >= GatheringDestination.Delay - TimeSpan.FromMilliseconds(50),
+            $"first delivery {(deliveries[0].At - started).TotalMilliseconds:0} ms after the first append, delay {GatheringDestination.Delay.TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task Readiness_reports_the_lag_of_every_destination_and_stays_healthy_when_caught_up()
     {
         var tenant = TenantId.New();

@@ -54,6 +54,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddPulsePointGrains(configuration).AddTestGrainStorage();
             // A destination the tests control, beside the configured ones (Orleans stream).
             silo.Services.AddSingleton<IEventDestination>(RecordingDestination.Instance);
+            // And one that lets events gather before delivery, as the warehouses do.
+            silo.Services.AddSingleton<IEventDestination>(GatheringDestination.Instance);
         });
         builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointEventStreams());
         Cluster = builder.Build();
