@@ -394,7 +394,7 @@ public sealed class EventTracker
         ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
         return new StructuredEvent
         {
-            EventId = Guid.NewGuid(),
+            EventId = EventIds.New(),
             TenantId = tenant ?? TenantScope.Current ?? throw new TenantRequiredException(operation),
             RequestId = requestId ?? CurrentTraceId(),
             UserId = userId,

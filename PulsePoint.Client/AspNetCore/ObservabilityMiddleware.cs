@@ -60,7 +60,7 @@ public sealed partial class ObservabilityMiddleware(
         var cpuTime = cpu?.Stop();
         var duration = Stopwatch.GetElapsedTime(started);
         var tenant = context.Features.Get<TenantFeature>()?.Tenant;
-        var errorEventId = Guid.NewGuid();
+        var errorEventId = EventIds.New();
         if (failure is not null)
         {
             LogUnhandled(logger, failure, context.Request.Method, RouteTemplate(context) ?? "(no route)", requestId);

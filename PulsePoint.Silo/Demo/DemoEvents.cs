@@ -24,14 +24,14 @@ internal sealed class DemoEvents(Random random)
         {
             new()
             {
-                EventId = Guid.NewGuid(), RequestId = requestId, TenantId = tenant, BrandId = brand, UserId = "demo-user",
+                EventId = EventIds.New(), RequestId = requestId, TenantId = tenant, BrandId = brand, UserId = "demo-user",
                 Category = EventCategory.AiOperations, EventType = EventTypes.AiAnswerGenerated, Timestamp = now,
                 DurationMs = 300 + random.Next(2_000), TokensInput = 500 + random.Next(4_000), TokensOutput = 100 + random.Next(800),
                 AccuracyScore = Math.Round(0.6 + random.NextDouble() * 0.4, 3), WasCached = random.Next(5) == 0, AiModel = model,
             },
             new()
             {
-                EventId = Guid.NewGuid(), RequestId = requestId, TenantId = tenant, UserId = "demo-user",
+                EventId = EventIds.New(), RequestId = requestId, TenantId = tenant, UserId = "demo-user",
                 Category = EventCategory.ApiLifecycle, EventType = Routes[random.Next(Routes.Length)], Timestamp = now,
                 // Mostly fast, with a long tail, so p95/p99 differ visibly from p50.
                 DurationMs = random.Next(10) == 0 ? 400 + random.Next(1_600) : 20 + random.Next(120),
@@ -41,7 +41,7 @@ internal sealed class DemoEvents(Random random)
         {
             events.Add(new StructuredEvent
             {
-                EventId = Guid.NewGuid(), RequestId = requestId, TenantId = tenant, Category = EventCategory.System,
+                EventId = EventIds.New(), RequestId = requestId, TenantId = tenant, Category = EventCategory.System,
                 EventType = EventTypes.SystemError, Severity = EventSeverity.Error, Status = EventStatus.Failure, Timestamp = now,
                 ErrorCode = "demo_upstream_timeout", ErrorMessage = "The simulated upstream did not answer in time.",
             });

@@ -18,7 +18,7 @@ public static class AnswerBatch
         {
             events[i] = new StructuredEvent
             {
-                EventId = Guid.NewGuid(),
+                EventId = EventIds.New(),
                 RequestId = requestId,
                 TenantId = tenant,
                 UserId = userId,
