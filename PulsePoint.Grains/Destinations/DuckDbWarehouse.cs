@@ -79,33 +79,42 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
         await file.Gate.WaitAsync(cancellationToken);
         try
         {
-            var connection = file.Connection;
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await ExecuteAsync(connection, CreateStagingSql, cancellationToken);
-            await ExecuteAsync(connection, ClearStagingSql, cancellationToken);
-            using (var appender = connection.CreateAppender(StagingTable))
-            {
-                foreach (var e in batch)
-                {
-                    AppendRow(appender, e);
-                }
-            }
-
-            int inserted;
-            await using (var copy = connection.CreateCommand())
-            {
-                copy.CommandText = CopyStagingSql;
-                inserted = await copy.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await ExecuteAsync(connection, ClearStagingSql, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            // DuckDB's calls block their thread for the whole write: on a dedicated thread, so the thread
+            // pool (and with it every grain of this silo) never waits behind the warehouse.
+            var inserted = await Task.Factory.StartNew(
+                () => Write(file.Connection, batch), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             LogDelivered(logger, batch.Count, inserted);
         }
         finally
         {
             file.Gate.Release();
         }
+    }
+
+    private static int Write(DuckDBConnection connection, IReadOnlyList<StructuredEvent> batch)
+    {
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, CreateStagingSql);
+        Execute(connection, ClearStagingSql);
+        using (var appender = connection.CreateAppender(StagingTable))
+        {
+            foreach (var e in batch)
+            {
+                AppendRow(appender, e);
+            }
+        }
+
+        var inserted = Execute(connection, CopyStagingSql);
+        Execute(connection, ClearStagingSql);
+        transaction.Commit();
+        return inserted;
+    }
+
+    private static int Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
     }
 
     /// <summary>

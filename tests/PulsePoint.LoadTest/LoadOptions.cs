@@ -11,6 +11,12 @@ public sealed class LoadOptions
 
     public TimeSpan WarmUp { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Measured slices per phase: with N &gt; 1 the measured time alternates PulsePoint, baseline, PulsePoint, ...
+    /// (N slices each, Duration / N long), so both meet the same machine load and table size.
+    /// </summary>
+    public int Rounds { get; set; } = 1;
+
     public int Concurrency { get; set; } = 16;
 
     /// <summary>Open-loop target rate (operations/s); null runs closed-loop at full speed.</summary>
@@ -56,6 +62,8 @@ public sealed class LoadOptions
         options:
           --duration SECONDS     measured time per phase (20)
           --warmup SECONDS       unmeasured time before each phase (3)
+          --rounds N             alternate PulsePoint and baseline in N slices of duration/N each, so
+                                 both meet the same machine load and table size (1: one after the other)
           --concurrency N        concurrent callers (16)
           --rate OPS             open-loop target rate; latency counts from each call's intended start
                                  (corrects coordinated omission). Default: closed loop at full speed
@@ -91,6 +99,7 @@ public sealed class LoadOptions
             {
                 case "--duration": options.Duration = TimeSpan.FromSeconds(Number()); break;
                 case "--warmup": options.WarmUp = TimeSpan.FromSeconds(Number()); break;
+                case "--rounds": options.Rounds = Whole(); break;
                 case "--concurrency": options.Concurrency = Whole(); break;
                 case "--rate": options.Rate = Number() is > 0 and var r ? r : throw new ArgumentException("--rate must be > 0"); break;
                 case "--tenants": options.Tenants = Whole(); break;

@@ -16,14 +16,27 @@ public static class LoadRunner
     public static async Task<PhaseResult> RunAsync(
         string label, Func<Random, CancellationToken, Task> operation, LoadOptions options, ProgressLine progress, CancellationToken cancellationToken)
     {
+        await WarmUpAsync(label, operation, options, progress, cancellationToken);
+        return await MeasureAsync(label, operation, options, options.Duration, progress, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="operation"/> unmeasured for the warm-up time.</summary>
+    public static async Task WarmUpAsync(
+        string label, Func<Random, CancellationToken, Task> operation, LoadOptions options, ProgressLine progress, CancellationToken cancellationToken)
+    {
         if (options.WarmUp > TimeSpan.Zero)
         {
             progress.Phase($"{label} (warm-up)");
             await RunPhaseAsync(operation, options, options.WarmUp, progress, cancellationToken);
         }
+    }
 
+    /// <summary>Runs <paramref name="operation"/> for <paramref name="duration"/> and returns what it measured.</summary>
+    public static async Task<PhaseResult> MeasureAsync(
+        string label, Func<Random, CancellationToken, Task> operation, LoadOptions options, TimeSpan duration, ProgressLine progress, CancellationToken cancellationToken)
+    {
         progress.Phase(label);
-        var (ops, errors, elapsed, histogram, kinds) = await RunPhaseAsync(operation, options, options.Duration, progress, cancellationToken);
+        var (ops, errors, elapsed, histogram, kinds) = await RunPhaseAsync(operation, options, duration, progress, cancellationToken);
         progress.Done();
         return new PhaseResult(label, ops, errors, elapsed, histogram, kinds);
     }

@@ -84,13 +84,7 @@ public static class LoadTestCommandLine
         {
             Console.Error.WriteLine($"{scenario.Name}: setting up");
             await scenario.SetupAsync(context, cancellationToken);
-            await scenario.BeforeMeasuredRunAsync(context, cancellationToken);
-            var pulsePoint = await LoadRunner.RunAsync("pulsepoint", (random, ct) => scenario.RunOnceAsync(context, random, ct), options, progress, cancellationToken);
-            var extra = await scenario.ExtraFiguresAsync(context, pulsePoint.Operations, cancellationToken);
-            var baseline = options.Baseline && scenario.Baseline is not null
-                ? await LoadRunner.RunAsync("baseline", (random, ct) => scenario.RunBaselineOnceAsync(context, random, ct), options, progress, cancellationToken)
-                : null;
-            results.Add(new ScenarioResult(scenario, pulsePoint, baseline, extra));
+            results.Add(await MeasureScenarioAsync(scenario, context, options, progress, cancellationToken));
         }
 
         Report.WriteTable(output, options, results);
@@ -108,6 +102,47 @@ public static class LoadTestCommandLine
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// One round: warm-up and PulsePoint, then warm-up and baseline. N rounds: both warm-ups, then N pairs of
+    /// slices (PulsePoint, baseline) of duration / N each, pooled per phase.
+    /// </summary>
+    private static async Task<ScenarioResult> MeasureScenarioAsync(
+        Scenario scenario, LoadContext context, LoadOptions options, ProgressLine progress, CancellationToken cancellationToken)
+    {
+        Func<Random, CancellationToken, Task> pulsePointOnce = (random, ct) => scenario.RunOnceAsync(context, random, ct);
+        Func<Random, CancellationToken, Task> baselineOnce = (random, ct) => scenario.RunBaselineOnceAsync(context, random, ct);
+        var withBaseline = options.Baseline && scenario.Baseline is not null;
+        var slice = options.Duration / options.Rounds;
+        await scenario.BeforeMeasuredRunAsync(context, cancellationToken);
+        await LoadRunner.WarmUpAsync("pulsepoint", pulsePointOnce, options, progress, cancellationToken);
+        if (withBaseline && options.Rounds > 1)
+        {
+            await LoadRunner.WarmUpAsync("baseline", baselineOnce, options, progress, cancellationToken);
+        }
+
+        PhaseResult? pulsePoint = null, baseline = null;
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var label = options.Rounds > 1 ? $" {round}/{options.Rounds}" : "";
+            var measured = await LoadRunner.MeasureAsync("pulsepoint" + label, pulsePointOnce, options, slice, progress, cancellationToken);
+            pulsePoint = pulsePoint is null ? measured : pulsePoint.Add(measured);
+            await scenario.AfterPulsePointSliceAsync(context, cancellationToken);
+            if (withBaseline)
+            {
+                if (options.Rounds == 1)
+                {
+                    await LoadRunner.WarmUpAsync("baseline", baselineOnce, options, progress, cancellationToken);
+                }
+
+                var measuredBaseline = await LoadRunner.MeasureAsync("baseline" + label, baselineOnce, options, slice, progress, cancellationToken);
+                baseline = baseline is null ? measuredBaseline : baseline.Add(measuredBaseline);
+            }
+        }
+
+        var extra = await scenario.ExtraFiguresAsync(context, pulsePoint!.Operations, cancellationToken);
+        return new ScenarioResult(scenario, pulsePoint with { Label = "pulsepoint" }, baseline is null ? null : baseline with { Label = "baseline" }, extra);
     }
 
     private static async Task<IHost> ConnectAsync(LoadOptions options, CancellationToken cancellationToken)

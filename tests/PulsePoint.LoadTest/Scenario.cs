@@ -30,6 +30,9 @@ public abstract class Scenario
     public virtual Task<IReadOnlyDictionary<string, double>> ExtraFiguresAsync(LoadContext context, long operations, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double>());
 
+    /// <summary>Called after each measured PulsePoint slice, before the baseline runs (e.g. to let deliveries finish).</summary>
+    public virtual Task AfterPulsePointSliceAsync(LoadContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Called before the measured PulsePoint phase (e.g. to snapshot counters).</summary>
     public virtual Task BeforeMeasuredRunAsync(LoadContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 }
