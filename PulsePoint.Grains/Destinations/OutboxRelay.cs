@@ -178,6 +178,7 @@ public sealed partial class OutboxRelay
     private TimeSpan? GatheringTimeLeft(DestinationState d)
     {
         var delay = d.Destination.BatchDelay;
+        DropDelivered(d);
         if (delay <= TimeSpan.Zero || d.PendingEvents >= _options.RelayBatchSize
             || !d.Pending.TryPeek(out var head) || head[0].Position != d.Cursor + 1)
         {
@@ -191,10 +192,7 @@ public sealed partial class OutboxRelay
     /// <summary>The in-memory batches that continue exactly at the cursor, merged up to the relay batch size.</summary>
     private List<CommittedEvent>? TakeContiguous(DestinationState d)
     {
-        while (d.Pending.TryPeek(out var stale) && stale[^1].Position <= d.Cursor)
-        {
-            d.PendingEvents -= d.Pending.Dequeue().Count;
-        }
+        DropDelivered(d);
 
         List<CommittedEvent>? batch = null;
         var next = d.Cursor + 1;
@@ -208,6 +206,15 @@ public sealed partial class OutboxRelay
         }
 
         return batch;
+    }
+
+    /// <summary>Forgets in-memory batches a read-back already delivered.</summary>
+    private static void DropDelivered(DestinationState d)
+    {
+        while (d.Pending.TryPeek(out var stale) && stale[^1].Position <= d.Cursor)
+        {
+            d.PendingEvents -= d.Pending.Dequeue().Count;
+        }
     }
 
     private TimeSpan Backoff(int failures)

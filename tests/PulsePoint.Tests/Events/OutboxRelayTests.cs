@@ -67,9 +67,8 @@ public sealed class OutboxRelayTests(ClusterFixture fixture)
         // commits spanned, plus one for a boundary (on a slow machine the bound loosens, never flakes).
         var bound = 1 + (int)Math.Ceiling((committed - started) / GatheringDestination.Delay);
         Assert.True(deliveries.Count <= bound, $"{deliveries.Count} deliveries for 5 commits made within {(committed - started).TotalMilliseconds:0} ms (at most {bound} expected)");
-        // Nothing went before the first commit had waited the delay.
-        Assert.True(deliveries[0].At - started >= GatheringDestination.Delay - TimeSpan.FromMilliseconds(50),
-            $"first delivery {(deliveries[0].At - started).TotalMilliseconds:0} ms after the first append, delay {GatheringDestination.Delay.TotalMilliseconds} ms");
+        // (No lower bound on when: the delay counts from the shard's oldest waiting event, which may be
+        // another test's tenant's.)
     }
 
     [Fact]

@@ -65,4 +65,40 @@ public sealed class LoadDriverSmokeTests
         Assert.True(memory.TryGetProperty("gc_heap_bytes_per_grain", out _));
         File.Delete(json);
     }
+
+    [Fact]
+    public async Task LoadDriver_rounds_alternate_slices_pool_them_and_ingest_waits_for_its_destinations()
+    {
+        await TestDatabase.EnsureCreatedAsync();
+        Environment.SetEnvironmentVariable("PulsePoint__Database__Application", TestDatabase.Application);
+        Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", TestDatabase.Pipeline);
+        var json = Path.Combine(Path.GetTempPath(), $"pulsepoint-load-{Guid.NewGuid():N}.json");
+        var output = new StringWriter();
+
+        var exit = await LoadTestCommandLine.RunAsync(
+            ["--in-process", "--silo-port", "21312", "--gateway-port", "40312", "--duration", "2", "--warmup", "0", "--rounds", "2",
+             "--concurrency", "2", "--tenants", "3", "--seed", "8", "--json", json, "ingest", "tenant-check"],
+            output);
+
+        Assert.True(exit == 0, output.ToString());
+        Assert.Contains("in 2 alternating rounds", output.ToString());
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal(2, document.RootElement.GetProperty("options").GetProperty("rounds").GetInt32());
+        foreach (var scenario in document.RootElement.GetProperty("scenarios").EnumerateArray())
+        {
+            foreach (var phase in new[] { "pulsePoint", "baseline" })
+            {
+                // Two slices of 1 s pooled: about 2 s measured, not 1 (one slice) and not 4 (counted twice).
+                var measured = scenario.GetProperty(phase).GetProperty("elapsedSeconds").GetDouble();
+                Assert.InRange(measured, 1.5, 3.5);
+                Assert.True(scenario.GetProperty(phase).GetProperty("operations").GetInt64() > 0, $"{phase}: {scenario}");
+            }
+        }
+
+        // The in-process silo's destinations caught up after every slice, and the figures say how long that took.
+        var ingest = document.RootElement.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "ingest");
+        Assert.True(ingest.GetProperty("extra").GetProperty("destinations_drain_s").GetDouble() >= 0);
+        Assert.True(ingest.GetProperty("extra").GetProperty("ops_per_s_incl_drain").GetDouble() > 0);
+        File.Delete(json);
+    }
 }
