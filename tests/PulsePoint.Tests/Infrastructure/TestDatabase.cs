@@ -12,7 +12,14 @@ public static class TestDatabase
 {
     public const string Name = "pulsepoint_test";
 
-    private static readonly Lazy<Task> Created = new(CreateAsync);
+    /// <summary>
+    /// The load driver's smoke tests run a silo of their own, whose event sinks would number their
+    /// shards' positions alongside the test clusters' sinks: one cluster per database, so a database of their own.
+    /// </summary>
+    public const string LoadDriverName = "pulsepoint_test_load";
+
+    private static readonly Lazy<Task> Created = new(() => CreateAsync(Name));
+    private static readonly Lazy<Task> LoadDriverCreated = new(() => CreateAsync(LoadDriverName));
 
     public static string Owner => Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local");
 
@@ -22,6 +29,13 @@ public static class TestDatabase
 
     /// <summary>Creates and migrates the test database once per run; later calls return at once.</summary>
     public static Task EnsureCreatedAsync() => Created.Value;
+
+    /// <summary>Creates and migrates <see cref="LoadDriverName"/> once per run.</summary>
+    public static Task EnsureLoadDriverCreatedAsync() => LoadDriverCreated.Value;
+
+    public static string LoadDriverApplication => Connection("pulsepoint_app", "PULSEPOINT_PG_APP_PASSWORD", "pulsepoint-app-local", LoadDriverName);
+
+    public static string LoadDriverPipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local", LoadDriverName);
 
     public static NpgsqlDataSource CreateDataSource(string connectionString, int? maxPoolSize = null)
     {
@@ -45,18 +59,18 @@ public static class TestDatabase
             Timeout = 5,
         }.ConnectionString;
 
-    private static async Task CreateAsync()
+    private static async Task CreateAsync(string name)
     {
         var server = Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local", "postgres");
         try
         {
             await using var admin = NpgsqlDataSource.Create(server);
-            await using (var drop = admin.CreateCommand($"drop database if exists {Name} with (force)"))
+            await using (var drop = admin.CreateCommand($"drop database if exists {name} with (force)"))
             {
                 await drop.ExecuteNonQueryAsync();
             }
 
-            await using (var create = admin.CreateCommand($"create database {Name}"))
+            await using (var create = admin.CreateCommand($"create database {name}"))
             {
                 await create.ExecuteNonQueryAsync();
             }
@@ -67,6 +81,6 @@ public static class TestDatabase
                 "The tests need PostgreSQL: run them with ./deploy/test.sh, or start it with ./deploy/postgres.sh start. " + e.Message, e);
         }
 
-        SchemaMigrator.Migrate(Owner);
+        SchemaMigrator.Migrate(Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local", name));
     }
 }

@@ -13,19 +13,10 @@ public sealed class LoadDriverSmokeTests
     [Fact]
     public async Task LoadDriver_runs_every_scenario_briefly_and_writes_consistent_json()
     {
-        await TestDatabase.EnsureCreatedAsync();
-        Environment.SetEnvironmentVariable("PulsePoint__Database__Application", TestDatabase.Application);
-        Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", TestDatabase.Pipeline);
-        var json = Path.Combine(Path.GetTempPath(), $"pulsepoint-load-{Guid.NewGuid():N}.json");
-        var output = new StringWriter();
-
-        var exit = await LoadTestCommandLine.RunAsync(
-            ["--in-process", "--silo-port", "21311", "--gateway-port", "40311", "--duration", "1", "--warmup", "0",
-             "--concurrency", "4", "--tenants", "5", "--brands", "2", "--grains", "100", "--seed", "7", "--json", json, "all"],
-            output);
-
-        Assert.True(exit == 0, output.ToString());
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var (output, document) = await RunDriverAsync(
+            "--silo-port", "21311", "--gateway-port", "40311", "--duration", "1", "--warmup", "0",
+            "--concurrency", "4", "--tenants", "5", "--brands", "2", "--grains", "100", "--seed", "7", "all");
+        using var figures = document;
         var scenarios = document.RootElement.GetProperty("scenarios").EnumerateArray().ToList();
         Assert.Equal(ScenarioCatalog.All.Select(s => s.Name), scenarios.Select(s => s.GetProperty("name").GetString()));
         foreach (var scenario in scenarios)
@@ -35,7 +26,7 @@ public sealed class LoadDriverSmokeTests
             Assert.Equal(0, phase.GetProperty("errors").GetInt64());
             var latency = phase.GetProperty("latencyMs");
             Assert.True(latency.GetProperty("p50").GetDouble() <= latency.GetProperty("p99").GetDouble());
-            Assert.Contains(scenario.GetProperty("name").GetString()!, output.ToString());
+            Assert.Contains(scenario.GetProperty("name").GetString()!, output);
         }
 
         JsonElement Extra(string name) => scenarios.Single(s => s.GetProperty("name").GetString() == name).GetProperty("extra");
@@ -63,26 +54,16 @@ public sealed class LoadDriverSmokeTests
         Assert.True(memory.GetProperty("gc_heap_mb_before").GetDouble() > 0);
         Assert.True(memory.GetProperty("working_set_mb_after").GetDouble() > 0);
         Assert.True(memory.TryGetProperty("gc_heap_bytes_per_grain", out _));
-        File.Delete(json);
     }
 
     [Fact]
     public async Task LoadDriver_rounds_alternate_slices_pool_them_and_ingest_waits_for_its_destinations()
     {
-        await TestDatabase.EnsureCreatedAsync();
-        Environment.SetEnvironmentVariable("PulsePoint__Database__Application", TestDatabase.Application);
-        Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", TestDatabase.Pipeline);
-        var json = Path.Combine(Path.GetTempPath(), $"pulsepoint-load-{Guid.NewGuid():N}.json");
-        var output = new StringWriter();
-
-        var exit = await LoadTestCommandLine.RunAsync(
-            ["--in-process", "--silo-port", "21312", "--gateway-port", "40312", "--duration", "2", "--warmup", "0", "--rounds", "2",
-             "--concurrency", "2", "--tenants", "3", "--seed", "8", "--json", json, "ingest", "tenant-check"],
-            output);
-
-        Assert.True(exit == 0, output.ToString());
-        Assert.Contains("in 2 alternating rounds", output.ToString());
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var (output, document) = await RunDriverAsync(
+            "--silo-port", "21312", "--gateway-port", "40312", "--duration", "2", "--warmup", "0", "--rounds", "2",
+            "--concurrency", "2", "--tenants", "3", "--seed", "8", "ingest", "tenant-check");
+        using var figures = document;
+        Assert.Contains("in 2 alternating rounds", output);
         Assert.Equal(2, document.RootElement.GetProperty("options").GetProperty("rounds").GetInt32());
         foreach (var scenario in document.RootElement.GetProperty("scenarios").EnumerateArray())
         {
@@ -99,6 +80,28 @@ public sealed class LoadDriverSmokeTests
         var ingest = document.RootElement.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "ingest");
         Assert.True(ingest.GetProperty("extra").GetProperty("destinations_drain_s").GetDouble() >= 0);
         Assert.True(ingest.GetProperty("extra").GetProperty("ops_per_s_incl_drain").GetDouble() > 0);
-        File.Delete(json);
+    }
+
+    /// <summary>Runs the driver with an in-process silo on the test database; returns its output and its JSON figures.</summary>
+    private static async Task<(string Output, JsonDocument Figures)> RunDriverAsync(params string[] args)
+    {
+        await TestDatabase.EnsureLoadDriverCreatedAsync();
+        // The driver reads its database from the environment, like the command line does.
+        Environment.SetEnvironmentVariable("PulsePoint__Database__Application", TestDatabase.LoadDriverApplication);
+        Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", TestDatabase.LoadDriverPipeline);
+        var json = Path.Combine(Path.GetTempPath(), $"pulsepoint-load-{Guid.NewGuid():N}.json");
+        var output = new StringWriter();
+        try
+        {
+            var exit = await LoadTestCommandLine.RunAsync(["--in-process", .. args, "--json", json], output);
+            Assert.True(exit == 0, output.ToString());
+            return (output.ToString(), JsonDocument.Parse(await File.ReadAllTextAsync(json)));
+        }
+        finally
+        {
+            File.Delete(json);
+            Environment.SetEnvironmentVariable("PulsePoint__Database__Application", null);
+            Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", null);
+        }
     }
 }
