@@ -75,46 +75,8 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
             return;
         }
 
-        var file = File();
-        await file.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            // DuckDB's calls block their thread for the whole write: on a dedicated thread, so the thread
-            // pool (and with it every grain of this silo) never waits behind the warehouse.
-            var inserted = await Task.Factory.StartNew(
-                () => Write(file.Connection, batch), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            LogDelivered(logger, batch.Count, inserted);
-        }
-        finally
-        {
-            file.Gate.Release();
-        }
-    }
-
-    private static int Write(DuckDBConnection connection, IReadOnlyList<StructuredEvent> batch)
-    {
-        using var transaction = connection.BeginTransaction();
-        Execute(connection, CreateStagingSql);
-        Execute(connection, ClearStagingSql);
-        using (var appender = connection.CreateAppender(StagingTable))
-        {
-            foreach (var e in batch)
-            {
-                AppendRow(appender, e);
-            }
-        }
-
-        var inserted = Execute(connection, CopyStagingSql);
-        Execute(connection, ClearStagingSql);
-        transaction.Commit();
-        return inserted;
-    }
-
-    private static int Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteNonQuery();
+        var inserted = await WriteAsync(connection => Insert(connection, batch), cancellationToken);
+        LogDelivered(logger, batch.Count, inserted);
     }
 
     /// <summary>
@@ -127,21 +89,15 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
     /// <summary>Deletes events whose timestamp is before <paramref name="cutoff"/>; returns how many.</summary>
     public async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        var file = File();
-        await file.Gate.WaitAsync(cancellationToken);
-        try
+        long deleted = await WriteAsync(connection =>
         {
-            await using var delete = file.Connection.CreateCommand();
+            using var delete = connection.CreateCommand();
             delete.CommandText = DeleteOlderThanSql;
             delete.Parameters.Add(new DuckDBParameter("cutoff", cutoff.ToUniversalTime()));
-            long deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
-            LogRetention(logger, deleted, cutoff);
-            return deleted;
-        }
-        finally
-        {
-            file.Gate.Release();
-        }
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+        LogRetention(logger, deleted, cutoff);
+        return deleted;
     }
 
     /// <summary>
@@ -153,32 +109,20 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
     /// <returns>The number of rows in the rewritten table.</returns>
     public async Task<long> ClusterAsync(CancellationToken cancellationToken)
     {
-        var file = File();
-        await file.Gate.WaitAsync(cancellationToken);
-        try
+        long rows = await WriteAsync(connection =>
         {
-            var connection = file.Connection;
-            await ExecuteAsync(connection, DropClusteringSql, cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await ExecuteAsync(connection, CreateClusteringSql, cancellationToken);
-            long rows;
-            await using (var fill = connection.CreateCommand())
-            {
-                fill.CommandText = FillClusteringSql;
-                rows = await fill.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await ExecuteAsync(connection, DropTableSql, cancellationToken);
-            await ExecuteAsync(connection, RenameClusteringSql, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            // The staging table was made from the old table; it has the same columns, so it stays usable.
-            LogClustered(logger, rows);
-            return rows;
-        }
-        finally
-        {
-            file.Gate.Release();
-        }
+            Execute(connection, DropClusteringSql);
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, CreateClusteringSql);
+            var filled = Execute(connection, FillClusteringSql);
+            Execute(connection, DropTableSql);
+            Execute(connection, RenameClusteringSql);
+            transaction.Commit();
+            return filled;
+        }, cancellationToken);
+        // The staging table was made from the old table; it has the same columns, so it stays usable.
+        LogClustered(logger, rows);
+        return rows;
     }
 
     /// <summary>
@@ -218,11 +162,50 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
         }
     }
 
-    private static async Task ExecuteAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writing connection while holding the write gate, on a thread of its
+    /// own: DuckDB's calls block their thread for the whole write (a re-clustering for minutes), and on the
+    /// thread pool every grain of this silo would wait behind the warehouse.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<DuckDBConnection, T> work, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
+        var file = File();
+        await file.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Factory.StartNew(
+                () => work(file.Connection), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        finally
+        {
+            file.Gate.Release();
+        }
+    }
+
+    private static int Insert(DuckDBConnection connection, IReadOnlyList<StructuredEvent> batch)
+    {
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, CreateStagingSql);
+        Execute(connection, ClearStagingSql);
+        using (var appender = connection.CreateAppender(StagingTable))
+        {
+            foreach (var e in batch)
+            {
+                AppendRow(appender, e);
+            }
+        }
+
+        var inserted = Execute(connection, CopyStagingSql);
+        Execute(connection, ClearStagingSql);
+        transaction.Commit();
+        return inserted;
+    }
+
+    private static int Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
         command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command.ExecuteNonQuery();
     }
 
     // The one mapping from an event to a warehouse row; the order is the table's column order.
