@@ -41,7 +41,6 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         returning tenant_id, event_id, pg_current_xact_id()::text::bigint
         """;
 
-    // $1 tenant (defensive filter beside RLS), $2/$3 the UTC instant range [from, to).
     // The fast path of a flush whose every event id is new: no conflict handling, no brand lookup. A row
     // that already exists (23505) or names a brand its tenant does not have (23503) fails the whole COPY.
     private const string CopySql = """
@@ -55,6 +54,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
 
     private const string TransactionIdSql = "select pg_current_xact_id()::text::bigint";
 
+    // $1 tenant (defensive filter beside RLS), $2/$3 the UTC instant range [from, to).
     private const string DaysSql = """
         select (recorded_at at time zone 'UTC')::date as day, model,
                count(*), sum(input_tokens)::bigint, sum(output_tokens)::bigint,

@@ -127,6 +127,7 @@ public sealed partial class OutboxRelay
                     continue;
                 }
 
+                DropDelivered(d);
                 if (GatheringTimeLeft(d) is { } left)
                 {
                     await d.WaitAsync(left, _time);
@@ -173,12 +174,12 @@ public sealed partial class OutboxRelay
     /// <summary>
     /// How much longer a destination with a <see cref="IEventDestination.BatchDelay"/> lets the events
     /// handed over in memory gather (counted from the oldest one's commit); null to deliver now: no delay,
-    /// a full batch, or nothing in memory that continues at the cursor (a read-back goes at once).
+    /// a full batch, or nothing in memory that continues at the cursor (a read-back goes at once). Called
+    /// after <see cref="DropDelivered"/>.
     /// </summary>
     private TimeSpan? GatheringTimeLeft(DestinationState d)
     {
         var delay = d.Destination.BatchDelay;
-        DropDelivered(d);
         if (delay <= TimeSpan.Zero || d.PendingEvents >= _options.RelayBatchSize
             || !d.Pending.TryPeek(out var head) || head[0].Position != d.Cursor + 1)
         {
@@ -189,11 +190,12 @@ public sealed partial class OutboxRelay
         return left > TimeSpan.Zero ? left : null;
     }
 
-    /// <summary>The in-memory batches that continue exactly at the cursor, merged up to the relay batch size.</summary>
+    /// <summary>
+    /// The in-memory batches that continue exactly at the cursor, merged up to the relay batch size
+    /// (after <see cref="DropDelivered"/>).
+    /// </summary>
     private List<CommittedEvent>? TakeContiguous(DestinationState d)
     {
-        DropDelivered(d);
-
         List<CommittedEvent>? batch = null;
         var next = d.Cursor + 1;
         while (d.Pending.TryPeek(out var head) && head[0].Position == next

@@ -48,9 +48,9 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
     /// Writes <paramref name="events"/> (unique by tenant and id) in one transaction: prices the AI
     /// events and adds a <c>cost.unpriced</c> warning for each one without a price, claims every id,
     /// COPYs the new events with positions <paramref name="firstPosition"/>, +1, ... in list order
-    /// (warnings last), and writes the new AI events' usage rows (see <see cref="WriteOnceAsync"/>). So an event is stored, billed and
-    /// warned about together or not at all, and a retry does none of it twice. Creates a missing daily
-    /// partition and retries once.
+    /// (warnings last), and writes the new AI events' usage rows (see <see cref="WriteOnceAsync"/>). So an
+    /// event is stored, billed and warned about together or not at all, and a retry does none of it twice.
+    /// Creates a missing daily partition and retries once.
     /// </summary>
     public async Task<EventWrite> WriteAsync(int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)
     {

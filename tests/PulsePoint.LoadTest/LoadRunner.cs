@@ -13,13 +13,6 @@ public static class LoadRunner
 {
     private const long MaxMicros = 120_000_000;
 
-    public static async Task<PhaseResult> RunAsync(
-        string label, Func<Random, CancellationToken, Task> operation, LoadOptions options, ProgressLine progress, CancellationToken cancellationToken)
-    {
-        await WarmUpAsync(label, operation, options, progress, cancellationToken);
-        return await MeasureAsync(label, operation, options, options.Duration, progress, cancellationToken);
-    }
-
     /// <summary>Runs <paramref name="operation"/> unmeasured for the warm-up time.</summary>
     public static async Task WarmUpAsync(
         string label, Func<Random, CancellationToken, Task> operation, LoadOptions options, ProgressLine progress, CancellationToken cancellationToken)

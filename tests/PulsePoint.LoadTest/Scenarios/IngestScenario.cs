@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using PulsePoint.Client;
 using PulsePoint.Events;
@@ -109,7 +110,6 @@ public sealed class IngestScenario : Scenario
 
     public override async Task<IReadOnlyDictionary<string, double>> ExtraFiguresAsync(LoadContext context, long operations, CancellationToken cancellationToken)
     {
-
         await using var command = context.Pipeline.CreateCommand(FlushesSql);
         command.Parameters.Add(new NpgsqlParameter { Value = BaselineShard });
         command.Parameters.Add(new NpgsqlParameter { Value = _measuredFrom });
@@ -140,27 +140,27 @@ public sealed class IngestScenario : Scenario
     /// </summary>
     private async Task<TimeSpan?> DrainAsync(LoadContext context, string what, CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         var reported = started;
         while (await LagAsync(context, cancellationToken) is { } lag && lag > 0)
         {
-            var waited = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var waited = Stopwatch.GetElapsedTime(started);
             if (waited > MaxDrain)
             {
                 Console.Error.WriteLine($"ingest: destinations still {lag:N0} events behind after {MaxDrain.TotalMinutes:0} min; going on");
                 break;
             }
 
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(reported) > TimeSpan.FromSeconds(5))
+            if (Stopwatch.GetElapsedTime(reported) > TimeSpan.FromSeconds(5))
             {
                 Console.Error.WriteLine($"ingest: waiting for destinations to deliver {what}: {lag:N0} events behind after {waited.TotalSeconds:0} s");
-                reported = System.Diagnostics.Stopwatch.GetTimestamp();
+                reported = Stopwatch.GetTimestamp();
             }
 
             await Task.Delay(100, cancellationToken);
         }
 
-        return context.DestinationNames is null ? null : System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        return context.DestinationNames is null ? null : Stopwatch.GetElapsedTime(started);
     }
 
     private async Task<long?> LagAsync(LoadContext context, CancellationToken cancellationToken)

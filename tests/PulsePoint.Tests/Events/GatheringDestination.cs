@@ -7,7 +7,7 @@ namespace PulsePoint.Tests.Events;
 
 /// <summary>
 /// A destination with a <see cref="IEventDestination.BatchDelay"/>, like the warehouses: records, per
-/// tenant, when each delivery holding that tenant's events arrived and how many of them it held.
+/// tenant, how many of that tenant's events each delivery held.
 /// </summary>
 public sealed class GatheringDestination : IEventDestination
 {
@@ -17,21 +17,21 @@ public sealed class GatheringDestination : IEventDestination
 
     public static readonly GatheringDestination Instance = new();
 
-    private readonly ConcurrentDictionary<TenantId, ConcurrentQueue<(DateTimeOffset At, int Events)>> _deliveries = new();
+    private readonly ConcurrentDictionary<TenantId, ConcurrentQueue<int>> _deliveries = new();
 
     public string Name => DestinationName;
 
     public TimeSpan BatchDelay => Delay;
 
-    public IReadOnlyList<(DateTimeOffset At, int Events)> Deliveries(TenantId tenant) =>
+    /// <summary>The tenant's event count in each delivery that held any, in delivery order.</summary>
+    public IReadOnlyList<int> Deliveries(TenantId tenant) =>
         _deliveries.TryGetValue(tenant, out var deliveries) ? deliveries.ToArray() : [];
 
     public Task DeliverAsync(IReadOnlyList<StructuredEvent> batch, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
         foreach (var tenant in batch.GroupBy(e => e.TenantId))
         {
-            _deliveries.GetOrAdd(tenant.Key, _ => new()).Enqueue((now, tenant.Count()));
+            _deliveries.GetOrAdd(tenant.Key, _ => new()).Enqueue(tenant.Count());
         }
 
         return Task.CompletedTask;
