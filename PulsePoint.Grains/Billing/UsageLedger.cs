@@ -14,45 +14,54 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
     /// <summary>Longest range a report may cover, so one call cannot scan years of rows.</summary>
     public const int MaxReportDays = 366;
 
-    // ON CONFLICT on the (tenant_id, event_id) key: a retry never bills twice, even one arriving after
-    // the event-id dedup table forgot the id. A brand id the tenant does not have is stored as null so
-    // the composite foreign key cannot fail the whole batch.
-    private const string InsertSql = """
-        insert into ai_token_usage (
-            tenant_id, event_id, brand_id, model, operation,
-            input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
-            input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd,
-            price_source, unpriced, recorded_at)
+    private const string Columns = """
+        tenant_id, event_id, brand_id, model, operation,
+        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
+        input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd,
+        price_source, unpriced, recorded_at
+        """;
+
+    // The records as rows, in the order AddRecords binds them.
+    private const string Records = """
+        unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
+               $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
+               $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[],
+               $16::text[], $17::timestamptz[])
+            as u(tenant_id, event_id, brand_id, model, operation,
+                 input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
+                 input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost,
+                 price_source, recorded_at)
+        """;
+
+    // ON CONFLICT on the (tenant_id, event_id) key: a retry never bills twice; the row is the billing
+    // event's claim of its id (0007). A brand id the tenant does not have is stored as null so the
+    // composite foreign key cannot fail the whole batch.
+    private const string InsertSql =
+        "insert into ai_token_usage (" + Columns + """
+        )
         select u.tenant_id, u.event_id,
                (select b.id from brands b where b.tenant_id = u.tenant_id and b.id = u.brand_id),
                u.model, u.operation,
                u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
                u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
                u.price_source, u.total_cost is null, u.recorded_at
-          from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
-                      $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
-                      $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[],
-                      $16::text[], $17::timestamptz[])
-               as u(tenant_id, event_id, brand_id, model, operation,
-                    input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
-                    input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost,
-                    price_source, recorded_at)
+          from
+        """ + " " + Records + """
         on conflict (tenant_id, event_id) do nothing
         returning tenant_id, event_id, pg_current_xact_id()::text::bigint
         """;
 
     // The fast path of a flush whose every event id is new: no conflict handling, no brand lookup. A row
-    // that already exists (23505) or names a brand its tenant does not have (23503) fails the whole COPY.
-    private const string CopySql = """
-        copy ai_token_usage (
-            tenant_id, event_id, brand_id, model, operation,
-            input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
-            input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd,
-            price_source, unpriced, recorded_at)
-        from stdin (format binary)
-        """;
-
-    private const string TransactionIdSql = "select pg_current_xact_id()::text::bigint";
+    // that already exists (23505) or names a brand its tenant does not have (23503) fails the statement.
+    private const string InsertNewSql =
+        "insert into ai_token_usage (" + Columns + """
+        )
+        select u.tenant_id, u.event_id, u.brand_id, u.model, u.operation,
+               u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
+               u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
+               u.price_source, u.total_cost is null, u.recorded_at
+          from
+        """ + " " + Records;
 
     // $1 tenant (defensive filter beside RLS), $2/$3 the UTC instant range [from, to).
     private const string DaysSql = """
@@ -95,23 +104,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         }
 
         await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
-        Add(insert, NpgsqlDbType.Uuid, records.Select(r => r.Tenant.Value));
-        Add(insert, NpgsqlDbType.Uuid, records.Select(r => r.EventId));
-        Add(insert, NpgsqlDbType.Uuid, records.Select(r => r.BrandId));
-        Add(insert, NpgsqlDbType.Text, records.Select(r => r.Model));
-        Add(insert, NpgsqlDbType.Text, records.Select(r => r.Operation));
-        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.InputTokens));
-        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.OutputTokens));
-        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.CacheReadTokens));
-        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.CacheWriteTokens));
-        Add(insert, NpgsqlDbType.Bigint, records.Select(r => r.TotalTokens));
-        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.InputUsd));
-        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.OutputUsd));
-        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.CacheReadUsd));
-        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.CacheWriteUsd));
-        Add(insert, NpgsqlDbType.Numeric, records.Select(r => r.Cost.TotalUsd));
-        Add(insert, NpgsqlDbType.Text, records.Select(r => r.Cost.PriceSource));
-        Add(insert, NpgsqlDbType.TimestampTz, records.Select(r => r.RecordedAt.ToUniversalTime()));
+        AddRecords(insert.Parameters, records);
 
         var inserted = new HashSet<(Guid, Guid)>();
         long? xid = null;
@@ -128,49 +121,16 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
     }
 
     /// <summary>
-    /// Writes <paramref name="records"/> with binary COPY inside the connection's open transaction: all of
-    /// them or, with a <see cref="PostgresException"/>, none. Unlike <see cref="InsertAsync(NpgsqlConnection, NpgsqlTransaction, IReadOnlyList{UsageRecord}, CancellationToken)"/>
+    /// The insert of <paramref name="records"/> for a batch that runs in the event flush's transaction.
+    /// Unlike <see cref="InsertAsync(NpgsqlConnection, NpgsqlTransaction, IReadOnlyList{UsageRecord}, CancellationToken)"/>
     /// it neither skips a record whose event already has a row (23505) nor drops a brand the tenant does not
-    /// have (23503): the caller falls back to that insert, which does both.
+    /// have (23503): either fails the transaction, and the caller falls back to that insert, which does both.
     /// </summary>
-    public static async Task<UsageInsert> CopyAsync(NpgsqlConnection connection, IReadOnlyList<UsageRecord> records, CancellationToken ct)
+    public static NpgsqlBatchCommand InsertNewCommand(IReadOnlyList<UsageRecord> records)
     {
-        if (records.Count == 0)
-        {
-            return new UsageInsert([], null);
-        }
-
-        await using (var copy = await connection.BeginBinaryImportAsync(CopySql, ct))
-        {
-            foreach (var r in records)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.Tenant.Value, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(r.EventId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteNullableAsync(r.BrandId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(r.Model, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Operation, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.InputTokens, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.OutputTokens, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.CacheReadTokens, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.CacheWriteTokens, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.TotalTokens, NpgsqlDbType.Bigint, ct);
-                await copy.WriteNullableAsync(r.Cost.InputUsd, NpgsqlDbType.Numeric, ct);
-                await copy.WriteNullableAsync(r.Cost.OutputUsd, NpgsqlDbType.Numeric, ct);
-                await copy.WriteNullableAsync(r.Cost.CacheReadUsd, NpgsqlDbType.Numeric, ct);
-                await copy.WriteNullableAsync(r.Cost.CacheWriteUsd, NpgsqlDbType.Numeric, ct);
-                await copy.WriteNullableAsync(r.Cost.TotalUsd, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(r.Cost.PriceSource, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Cost.Unpriced, NpgsqlDbType.Boolean, ct);
-                await copy.WriteAsync(r.RecordedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-            }
-
-            await copy.CompleteAsync(ct);
-        }
-
-        await using var command = new NpgsqlCommand(TransactionIdSql, connection);
-        var xid = (long)(await command.ExecuteScalarAsync(ct))!;
-        return new UsageInsert(records, xid);
+        var insert = new NpgsqlBatchCommand(InsertNewSql);
+        AddRecords(insert.Parameters, records);
+        return insert;
     }
 
     /// <summary>Inserts <paramref name="records"/> in a transaction of its own (pipeline role); returns those inserted now.</summary>
@@ -257,6 +217,24 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         reader.GetDecimal(first + 8),
         reader.GetInt64(first + 9));
 
-    private static void Add<T>(NpgsqlCommand command, NpgsqlDbType type, IEnumerable<T> values) =>
-        command.Parameters.Add(new NpgsqlParameter { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type });
+    private static void AddRecords(NpgsqlParameterCollection parameters, IReadOnlyList<UsageRecord> records)
+    {
+        parameters.AddArray(NpgsqlDbType.Uuid, records.Select(r => r.Tenant.Value));
+        parameters.AddArray(NpgsqlDbType.Uuid, records.Select(r => r.EventId));
+        parameters.AddArray(NpgsqlDbType.Uuid, records.Select(r => r.BrandId));
+        parameters.AddArray(NpgsqlDbType.Text, records.Select(r => r.Model));
+        parameters.AddArray(NpgsqlDbType.Text, records.Select(r => r.Operation));
+        parameters.AddArray(NpgsqlDbType.Bigint, records.Select(r => r.InputTokens));
+        parameters.AddArray(NpgsqlDbType.Bigint, records.Select(r => r.OutputTokens));
+        parameters.AddArray(NpgsqlDbType.Bigint, records.Select(r => r.CacheReadTokens));
+        parameters.AddArray(NpgsqlDbType.Bigint, records.Select(r => r.CacheWriteTokens));
+        parameters.AddArray(NpgsqlDbType.Bigint, records.Select(r => r.TotalTokens));
+        parameters.AddArray(NpgsqlDbType.Numeric, records.Select(r => r.Cost.InputUsd));
+        parameters.AddArray(NpgsqlDbType.Numeric, records.Select(r => r.Cost.OutputUsd));
+        parameters.AddArray(NpgsqlDbType.Numeric, records.Select(r => r.Cost.CacheReadUsd));
+        parameters.AddArray(NpgsqlDbType.Numeric, records.Select(r => r.Cost.CacheWriteUsd));
+        parameters.AddArray(NpgsqlDbType.Numeric, records.Select(r => r.Cost.TotalUsd));
+        parameters.AddArray(NpgsqlDbType.Text, records.Select(r => r.Cost.PriceSource));
+        parameters.AddArray(NpgsqlDbType.TimestampTz, records.Select(r => r.RecordedAt.ToUniversalTime()));
+    }
 }

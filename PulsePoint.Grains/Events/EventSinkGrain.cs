@@ -12,7 +12,7 @@ namespace PulsePoint.Events;
 /// One shard of the event pipeline. Appends are buffered and flushed in batches (group commit): one
 /// PostgreSQL transaction per flush, and each append's task completes only after its batch committed.
 /// The grain is reentrant so appends keep arriving while a flush awaits PostgreSQL; a single flush loop
-/// guarantees that flushes never overlap (which also keeps outbox positions in commit order).
+/// guarantees that flushes never overlap; PostgreSQL checks their outbox positions at each commit (0007).
 /// </summary>
 [Reentrant]
 internal sealed partial class EventSinkGrain(
@@ -24,13 +24,14 @@ internal sealed partial class EventSinkGrain(
     TimeProvider time,
     ILogger<EventSinkGrain> logger) : Grain, IEventSinkGrain
 {
+    // The shard's last committed position as this activation knows it (PostgreSQL checks it at each commit).
+    private long? _lastPosition;
     private readonly Queue<PendingAppend> _queue = new();
     private int _shard;
     private int _buffered;
     private bool _urgent;
     private volatile bool _draining;
     private IDisposable? _drainRegistration;
-    private long? _lastPosition;
     private Task? _flushLoop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private OutboxRelay _relay = null!;
@@ -264,10 +265,10 @@ internal sealed partial class EventSinkGrain(
             }
 
             _lastPosition ??= await store.LastPositionAsync(_shard, timeout.Token);
-            var first = _lastPosition.Value + 1;
-            var write = await store.WriteAsync(_shard, unique, first, timeout.Token);
+            var write = await store.WriteAsync(_shard, unique, _lastPosition.Value, timeout.Token);
+            _lastPosition = write.LastPosition;
             var stored = write.Stored;
-            _lastPosition += stored.Count;
+            var first = write.FirstPosition;
             var committedAt = time.GetUtcNow();
 
             var fresh = stored.Select(e => (e.TenantId.Value, e.EventId)).ToHashSet();

@@ -22,12 +22,31 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
         returning tenant_id, event_id
         """;
 
-    // The highest position of a shard, also counting its cursors: after retention dropped every row
-    // of a shard, new positions must still be above what destinations have acknowledged.
+    // The shard's last committed position; on its first use the row is seeded with the highest position in
+    // the events and in the destinations' cursors (a database from before 0007 carries on where it
+    // stopped; after retention dropped every row of a shard, positions still stay above what destinations
+    // have acknowledged). The select does not see the row the insert adds, hence the union.
     private const string LastPositionSql = """
-        select greatest(
-            (select coalesce(max(position), 0) from observability_events where shard = $1),
-            (select coalesce(max(position), 0) from event_destination_cursors where shard = $1))
+        with seeded as (
+            insert into event_shard_positions (shard, position)
+            select $1, greatest(
+                (select coalesce(max(position), 0) from observability_events where shard = $1),
+                (select coalesce(max(position), 0) from event_destination_cursors where shard = $1))
+            on conflict (shard) do nothing
+            returning position)
+        select position from seeded
+        union all
+        select position from event_shard_positions where shard = $1
+        limit 1
+        """;
+
+    // A flush's last statement before its commit (see 0007): moves the shard from $2 to $3 or fails with
+    // PositionsTaken; returns the transaction id.
+    private const string AdvanceSql = "select event_shard_positions_advance($1, $2, $3)";
+
+    private const string ClaimNewIdsSql = """
+        insert into observability_event_ids (tenant_id, event_id, occurred_at)
+        select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[])
         """;
 
     private const string ReadAfterSql =
@@ -38,21 +57,26 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
     private const string DropPartitionsSql = "select observability_events_drop_partitions($1)";
     private const string DeleteExpiredIdsSql = "delete from observability_event_ids where occurred_at < $1";
 
-    private const string CopyIdsSql = "copy observability_event_ids (tenant_id, event_id, occurred_at) from stdin (format binary)";
-
     private const string CheckViolation = "23514";
     private const string UniqueViolation = "23505";
     private const string ForeignKeyViolation = "23503";
+    private const string PositionsTaken = "PP001";
+
+    // A writer that finds its shard's position moved reads it again and redoes its transaction. Each such
+    // failure means another writer committed; more than this many in a row is reported, not looped on.
+    private const int MaxPositionAttempts = 20;
 
     /// <summary>
     /// Writes <paramref name="events"/> (unique by tenant and id) in one transaction: prices the AI
-    /// events and adds a <c>cost.unpriced</c> warning for each one without a price, claims every id,
-    /// COPYs the new events with positions <paramref name="firstPosition"/>, +1, ... in list order
-    /// (warnings last), and writes the new AI events' usage rows (see <see cref="WriteOnceAsync"/>). So an
-    /// event is stored, billed and warned about together or not at all, and a retry does none of it twice.
-    /// Creates a missing daily partition and retries once.
+    /// events and adds a <c>cost.unpriced</c> warning for each one without a price, claims every id (an
+    /// event that bills by its usage row, any other in <c>observability_event_ids</c>), COPYs the new
+    /// events with the shard's next positions in list order (warnings last), and writes the new AI events'
+    /// usage rows (see <see cref="WriteOnceAsync"/>). So an event is stored, billed and warned about
+    /// together or not at all, and a retry does none of it twice. Creates a missing daily partition and
+    /// retries once. <paramref name="lastPosition"/> is the shard's last committed position as the caller
+    /// knows it; when another writer has moved it since, the write reads it again and is redone.
     /// </summary>
-    public async Task<EventWrite> WriteAsync(int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)
+    public async Task<EventWrite> WriteAsync(int shard, IReadOnlyList<StructuredEvent> events, long lastPosition, CancellationToken ct)
     {
         var catalog = await pricing.GetAsync(ct);
         var usage = new Dictionary<(Guid, Guid), UsageRecord>();
@@ -83,16 +107,17 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
 
         try
         {
-            return await WriteOnceAsync(shard, rows, usage, firstPosition, ct);
+            return await WriteOnceAsync(shard, rows, usage, lastPosition, ct);
         }
         catch (PostgresException e) when (e.SqlState == CheckViolation && e.Message.Contains("no partition", StringComparison.Ordinal))
         {
             var days = rows.Select(x => DateOnly.FromDateTime(x.Timestamp.UtcDateTime)).ToArray();
             await CreatePartitionsAsync(days.Min(), days.Max(), ct);
-            return await WriteOnceAsync(shard, rows, usage, firstPosition, ct);
+            return await WriteOnceAsync(shard, rows, usage, lastPosition, ct);
         }
     }
 
+    /// <summary>The last position <paramref name="shard"/> has committed; creates the shard's position row on first use.</summary>
     public async Task<long> LastPositionAsync(int shard, CancellationToken ct)
     {
         await using var command = dataSources.Pipeline.CreateCommand(LastPositionSql).Bind(shard);
@@ -138,76 +163,126 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
     }
 
     /// <summary>
-    /// The common case first: every id is new, so the ids, the events and the usage rows are each one binary
-    /// COPY. A retried id (unique violation) or a usage row naming a brand its tenant does not have (foreign
-    /// key violation) fails that transaction as a whole; the flush then claims the ids one by one instead.
+    /// The common case first: every id is new, so a flush is two round trips — the events by binary COPY,
+    /// then one batch with the usage rows (the billing events' claims), the other events' id claims, the
+    /// position advance and the commit. A retried id (unique violation) or a usage row naming a brand its
+    /// tenant does not have (foreign key violation) fails that transaction as a whole; the flush then claims
+    /// the ids one by one instead.
     /// </summary>
     private async Task<EventWrite> WriteOnceAsync(
-        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long firstPosition, CancellationToken ct)
+        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long lastPosition, CancellationToken ct)
     {
         try
         {
-            return await CopyAllAsync(shard, events, usage, firstPosition, ct);
+            return await AtCurrentPositionAsync(shard, lastPosition, last => CopyAllAsync(shard, events, usage, last, ct), ct);
         }
         catch (PostgresException e) when (e.SqlState is UniqueViolation or ForeignKeyViolation)
         {
-            return await ClaimAndWriteAsync(shard, events, usage, firstPosition, ct);
+            return await AtCurrentPositionAsync(shard, lastPosition, last => ClaimAndWriteAsync(shard, events, usage, last, ct), ct);
+        }
+    }
+
+    private async Task<EventWrite> AtCurrentPositionAsync(int shard, long lastPosition, Func<long, Task<EventWrite>> write, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await write(lastPosition);
+            }
+            catch (PostgresException e) when (e.SqlState == PositionsTaken && attempt < MaxPositionAttempts)
+            {
+                lastPosition = await LastPositionAsync(shard, ct);
+            }
         }
     }
 
     private async Task<EventWrite> CopyAllAsync(
-        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long firstPosition, CancellationToken ct)
+        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long lastPosition, CancellationToken ct)
     {
         await using var connection = await dataSources.Pipeline.OpenConnectionAsync(ct);
+        // BEGIN goes out with the COPY; the batch below ends the transaction with its own COMMIT, which
+        // leaves this object completed (its disposal rolls back only when the batch failed).
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var ids = await connection.BeginBinaryImportAsync(CopyIdsSql, ct))
-        {
-            foreach (var e in events)
-            {
-                await ids.StartRowAsync(ct);
-                await ids.WriteAsync(e.TenantId.Value, NpgsqlDbType.Uuid, ct);
-                await ids.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
-                await ids.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-            }
+        await CopyEventsAsync(connection, shard, events, lastPosition + 1, ct);
 
-            await ids.CompleteAsync(ct);
+        var billed = Billed(events, usage);
+        await using var finish = new NpgsqlBatch(connection, transaction);
+        if (billed.Length > 0)
+        {
+            finish.BatchCommands.Add(UsageLedger.InsertNewCommand(billed));
         }
 
-        await CopyEventsAsync(connection, shard, events, firstPosition, ct);
-        var billed = Billed(events, usage);
-        var inserted = await UsageLedger.CopyAsync(connection, billed, ct);
-        await transaction.CommitAsync(ct);
-        return new EventWrite(events, inserted);
+        var claims = events.Where(e => !usage.ContainsKey((e.TenantId.Value, e.EventId))).ToArray();
+        if (claims.Length > 0)
+        {
+            finish.BatchCommands.Add(ClaimCommand(ClaimNewIdsSql, claims));
+        }
+
+        var last = lastPosition + events.Count;
+        finish.BatchCommands.Add(new NpgsqlBatchCommand(AdvanceSql).Bind(shard).Bind(lastPosition).Bind(last));
+        finish.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
+        long? xid = null;
+        await using (var reader = await finish.ExecuteReaderAsync(ct))
+        {
+            do
+            {
+                if (reader.FieldCount > 0 && await reader.ReadAsync(ct))
+                {
+                    xid = reader.GetInt64(0);
+                }
+            }
+            while (await reader.NextResultAsync(ct));
+        }
+
+        return new EventWrite(events, last, new UsageInsert(billed, billed.Length > 0 ? xid : null));
     }
 
     private async Task<EventWrite> ClaimAndWriteAsync(
-        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long firstPosition, CancellationToken ct)
+        int shard, IReadOnlyList<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage, long lastPosition, CancellationToken ct)
     {
         await using var connection = await dataSources.Pipeline.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var claimed = new HashSet<(Guid, Guid)>();
-        await using (var claim = new NpgsqlCommand(ClaimIdsSql, connection, transaction))
+        var unbilled = events.Where(e => !usage.ContainsKey((e.TenantId.Value, e.EventId))).ToArray();
+        if (unbilled.Length > 0)
         {
-            claim.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.TenantId.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-            claim.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-            claim.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-            await using var reader = await claim.ExecuteReaderAsync(ct);
+            await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { ClaimCommand(ClaimIdsSql, unbilled) } };
+            await using var reader = await batch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 claimed.Add((reader.GetGuid(0), reader.GetGuid(1)));
             }
         }
 
-        var fresh = events.Where(e => claimed.Contains((e.TenantId.Value, e.EventId))).ToArray();
-        if (fresh.Length > 0)
+        // A billing event's usage row is its claim: ON CONFLICT skips one already stored, so a retried event
+        // is neither billed nor stored again.
+        var inserted = await UsageLedger.InsertAsync(connection, transaction, Billed(events, usage), ct);
+        foreach (var r in inserted.Inserted)
         {
-            await CopyEventsAsync(connection, shard, fresh, firstPosition, ct);
+            claimed.Add((r.Tenant.Value, r.EventId));
         }
 
-        // Usage rows only for events stored now: a retried event was billed with its original.
-        var inserted = await UsageLedger.InsertAsync(connection, transaction, Billed(fresh, usage), ct);
+        var fresh = events.Where(e => claimed.Contains((e.TenantId.Value, e.EventId))).ToArray();
+        var last = lastPosition + fresh.Length;
+        if (fresh.Length > 0)
+        {
+            await CopyEventsAsync(connection, shard, fresh, lastPosition + 1, ct);
+            await using var advance = new NpgsqlCommand(AdvanceSql, connection, transaction).Bind(shard).Bind(lastPosition).Bind(last);
+            await advance.ExecuteNonQueryAsync(ct);
+        }
+
         await transaction.CommitAsync(ct);
-        return new EventWrite(fresh, inserted);
+        return new EventWrite(fresh, last, inserted);
+    }
+
+    private static NpgsqlBatchCommand ClaimCommand(string sql, IReadOnlyList<StructuredEvent> events)
+    {
+        var claim = new NpgsqlBatchCommand(sql);
+        claim.Parameters.AddArray(NpgsqlDbType.Uuid, events.Select(e => e.TenantId.Value));
+        claim.Parameters.AddArray(NpgsqlDbType.Uuid, events.Select(e => e.EventId));
+        claim.Parameters.AddArray(NpgsqlDbType.TimestampTz, events.Select(e => e.Timestamp.ToUniversalTime()));
+        return claim;
     }
 
     private static async Task CopyEventsAsync(NpgsqlConnection connection, int shard, IReadOnlyList<StructuredEvent> events, long firstPosition, CancellationToken ct)

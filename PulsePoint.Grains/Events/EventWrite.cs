@@ -4,5 +4,10 @@ namespace PulsePoint.Events;
 
 /// <summary>What one committed event batch wrote.</summary>
 /// <param name="Stored">The events new to the store, in position order (billing warnings included).</param>
+/// <param name="LastPosition">The shard's last committed position after this write: <paramref name="Stored"/> has the positions up to it, one each.</param>
 /// <param name="Usage">The usage rows inserted with them and the transaction that committed them.</param>
-public sealed record EventWrite(IReadOnlyList<StructuredEvent> Stored, UsageInsert Usage);
+public sealed record EventWrite(IReadOnlyList<StructuredEvent> Stored, long LastPosition, UsageInsert Usage)
+{
+    /// <summary>The position of <see cref="Stored"/>'s first event.</summary>
+    public long FirstPosition => LastPosition - Stored.Count + 1;
+}

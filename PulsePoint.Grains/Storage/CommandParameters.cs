@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace PulsePoint.Storage;
 
@@ -11,4 +12,15 @@ public static class CommandParameters
         command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         return command;
     }
+
+    /// <inheritdoc cref="Bind(NpgsqlCommand, object?)"/>
+    public static NpgsqlBatchCommand Bind(this NpgsqlBatchCommand command, object? value)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        return command;
+    }
+
+    /// <summary>Appends the next positional parameter as an array of <paramref name="elementType"/> (for <c>unnest($n::type[])</c>).</summary>
+    public static void AddArray<T>(this NpgsqlParameterCollection parameters, NpgsqlDbType elementType, IEnumerable<T> values) =>
+        parameters.Add(new NpgsqlParameter { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType });
 }

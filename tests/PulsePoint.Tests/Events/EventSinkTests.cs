@@ -198,6 +198,42 @@ public sealed class EventSinkTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_writers_of_one_shard_never_commit_the_same_positions()
+    {
+        // Two activations of one shard at once (a silo failure, two clusters on one database) each number
+        // their rows from what they last saw; PostgreSQL must still end up with distinct positions, no gaps.
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EventStore>();
+        var shard = 200_000 + Random.Shared.Next(100_000);
+        var tenant = TenantId.New();
+        var start = await store.LastPositionAsync(shard, CancellationToken.None);
+
+        var writes = await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            var last = start;
+            var mine = new List<EventWrite>();
+            for (var i = 0; i < 5; i++)
+            {
+                // Every other batch bills (its usage rows are the claims), the rest claim their ids.
+                var batch = Enumerable.Range(0, 5).Select(_ => i % 2 == 0 ? TestEvents.Answer(tenant) : TestEvents.Request(tenant)).ToArray();
+                var write = await store.WriteAsync(shard, batch, last, CancellationToken.None);
+                mine.Add(write);
+                last = write.LastPosition;
+            }
+
+            return mine;
+        })));
+
+        var all = writes.SelectMany(w => w).ToArray();
+        Assert.All(all, w => Assert.Equal(5, w.Stored.Count));
+        var taken = all.SelectMany(w => Enumerable.Range(0, 5).Select(k => w.FirstPosition + k)).Order().ToArray();
+        Assert.Equal(Enumerable.Range(1, 100).Select(k => start + k), taken);
+        var stored = await TestEvents.ScalarAsync<long>(
+            "select count(distinct position) from observability_events where shard = $1 and tenant_id = $2", shard, tenant.Value);
+        Assert.Equal(100, stored);
+        Assert.Equal(start + 100, await store.LastPositionAsync(shard, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Retention_creates_upcoming_partitions_and_drops_expired_ones()
     {
         var silo = fixture.Cluster.Silos[0].ServiceProvider;
