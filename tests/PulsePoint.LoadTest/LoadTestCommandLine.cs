@@ -147,7 +147,12 @@ public static class LoadTestCommandLine
 
     private static async Task<IHost> ConnectAsync(LoadOptions options, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // Configuration from the environment only: the defaults would also watch appsettings files from the
+        // working directory down, which is the repository with PostgreSQL's data folder under .local, and the
+        // watcher would wake up at every database write.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Logging.AddConsole();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddPulsePointClient(o => o.GatewayPort = options.GatewayPort);
         var host = builder.Build();
