@@ -1,9 +1,17 @@
 namespace PulsePoint.Brands;
 
 /// <summary>
-/// The brand queries. Each keeps the defensive <c>tenant_id = $1</c> filter beside the RLS policy, so
-/// the benchmark can run the very same text under the BYPASSRLS role as its baseline.
+/// The brand queries. Each keeps a defensive tenant filter on <c>$1</c> beside the RLS policy, so the
+/// benchmark can run the very same text under the BYPASSRLS role as its baseline.
 /// </summary>
+/// <remarks>
+/// On the two large scans (orders, ad_performance) the defensive filter is written
+/// <c>tenant_id between $1 and $1</c>: the same rows as <c>tenant_id = $1</c>, but PostgreSQL then keeps it
+/// as an index condition checked once per scan. Written as an equality, the planner merges it with the
+/// policy's <c>tenant_id = (select setting)</c> and turns their agreement into a one-time filter on a
+/// Result node above the scan, which every scanned row passes through: +12-17% on the cross-brand query
+/// over 66,000 orders (explain analyze and pgbench, application role with RLS vs pipeline role).
+/// </remarks>
 public static class BrandSql
 {
     /// <summary>$1 tenant, $2 brand, $3/$4 order instants [start, end), $5/$6 ad days [from, to].</summary>
@@ -15,14 +23,14 @@ public static class BrandSql
         with o as (
             select count(*) as orders, coalesce(sum(amount_usd), 0) as revenue
               from orders
-             where tenant_id = $1 and brand_id = $2 and created_at >= $3 and created_at < $4),
+             where tenant_id between $1 and $1 and brand_id = $2 and created_at >= $3 and created_at < $4),
         a as (
             select coalesce(sum(spend_usd), 0) as spend,
                    coalesce(sum(impressions), 0)::bigint as impressions,
                    coalesce(sum(clicks), 0)::bigint as clicks,
                    count(distinct campaign_id) filter (where spend_usd > 0 or impressions > 0) as active
               from ad_performance
-             where tenant_id = $1 and brand_id = $2 and day >= $5 and day <= $6)
+             where tenant_id between $1 and $1 and brand_id = $2 and day >= $5 and day <= $6)
         select b.name, o.orders, o.revenue, a.spend, a.impressions, a.clicks, a.active
           from brands b cross join o cross join a
          where b.tenant_id = $1 and b.id = $2
@@ -38,13 +46,13 @@ public static class BrandSql
         with o as (
             select brand_id, count(*) as orders, sum(amount_usd) as revenue
               from orders
-             where tenant_id = $1 and created_at >= $2 and created_at < $3
+             where tenant_id between $1 and $1 and created_at >= $2 and created_at < $3
              group by brand_id),
         a as (
             select brand_id, sum(spend_usd) as spend,
                    count(distinct campaign_id) filter (where spend_usd > 0 or impressions > 0) as active
               from ad_performance
-             where tenant_id = $1 and day >= $4 and day <= $5
+             where tenant_id between $1 and $1 and day >= $4 and day <= $5
              group by brand_id)
         select b.id, b.name, coalesce(o.orders, 0), coalesce(o.revenue, 0), coalesce(a.active, 0), coalesce(a.spend, 0)
           from brands b

@@ -45,6 +45,17 @@ public static class BrandLoadData
         return (tenant, brands[random.Next(brands.Count)]);
     }
 
+    /// <summary>
+    /// A brand query as the baseline runs it under the BYPASSRLS role: the defensive tenant filter as the
+    /// plain <c>tenant_id = $1</c>. The product writes it as <c>tenant_id between $1 and $1</c> (see
+    /// <see cref="BrandSql"/>), which is an index condition only together with the RLS policy's equality;
+    /// without a policy that form would scan every row of the tenant and slow the baseline down.
+    /// </summary>
+    public static string Baseline(string productSql) =>
+        productSql.Contains("tenant_id between $1 and $1", StringComparison.Ordinal)
+            ? productSql.Replace("tenant_id between $1 and $1", "tenant_id = $1", StringComparison.Ordinal)
+            : throw new InvalidOperationException("the brand query no longer has the defensive filter this benchmark rewrites");
+
     public static DateRange PickRange(Random random)
     {
         var to = Until.AddDays(-random.Next(Days - 30));

@@ -49,7 +49,7 @@ public sealed class BrandSqlUnderRlsScenario : Scenario
     public override async Task RunBaselineOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
     {
         var (tenant, brand, range, summary) = Pick(context, random);
-        await using var command = context.Pipeline.CreateCommand(summary ? BrandSql.Summary : BrandSql.CrossBrand);
+        await using var command = context.Pipeline.CreateCommand(BrandLoadData.Baseline(summary ? BrandSql.Summary : BrandSql.CrossBrand));
         var values = summary
             ? new object[] { tenant.Value, brand, range.Start, range.EndExclusive, range.From, range.To }
             : new object[] { tenant.Value, range.Start, range.EndExclusive, range.From, range.To };

@@ -40,7 +40,7 @@ public sealed class BrandSummaryScenario : Scenario
     {
         var (tenant, brand) = BrandLoadData.PickBrand(_plan, context, random);
         var range = BrandLoadData.PickRange(random);
-        await using var command = context.Pipeline.CreateCommand(BrandSql.Summary);
+        await using var command = context.Pipeline.CreateCommand(BrandLoadData.Baseline(BrandSql.Summary));
         foreach (var value in new object[] { tenant.Value, brand, range.Start, range.EndExclusive, range.From, range.To })
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });

@@ -39,7 +39,7 @@ public sealed class CrossBrandMetricsScenario : Scenario
     {
         var tenant = context.PickTenant(random);
         var range = BrandLoadData.PickRange(random);
-        await using var command = context.Pipeline.CreateCommand(BrandSql.CrossBrand);
+        await using var command = context.Pipeline.CreateCommand(BrandLoadData.Baseline(BrandSql.CrossBrand));
         foreach (var value in new object[] { tenant.Value, range.Start, range.EndExclusive, range.From, range.To })
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
