@@ -120,8 +120,21 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
     /// <summary>The last position <paramref name="shard"/> has committed; creates the shard's position row on first use.</summary>
     public async Task<long> LastPositionAsync(int shard, CancellationToken ct)
     {
-        await using var command = dataSources.Pipeline.CreateCommand(LastPositionSql).Bind(shard);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var command = dataSources.Pipeline.CreateCommand(LastPositionSql).Bind(shard);
+            // No row at all only when another writer seeded the row at the same moment: its insert won, and
+            // this statement's snapshot predates that commit. The next statement sees it.
+            if (await command.ExecuteScalarAsync(ct) is long position)
+            {
+                return position;
+            }
+
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"Shard {shard}'s position row could not be read or created.");
+            }
+        }
     }
 
     /// <summary>The shard's committed events after <paramref name="position"/>, in position order.</summary>

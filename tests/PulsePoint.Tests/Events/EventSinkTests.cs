@@ -234,6 +234,31 @@ public sealed class EventSinkTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_shard_without_a_position_row_carries_on_after_its_stored_events()
+    {
+        // A database from before 0007 has events but no position rows; a writer that knows an old position
+        // is told to read it again instead of numbering over committed rows.
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EventStore>();
+        var shard = 300_000 + Random.Shared.Next(100_000);
+        var tenant = TenantId.New();
+        var start = await store.LastPositionAsync(shard, CancellationToken.None);
+        var first = await store.WriteAsync(shard, [TestEvents.Request(tenant), TestEvents.Request(tenant)], start, CancellationToken.None);
+        await using (var owner = TestDatabase.CreateDataSource(TestDatabase.Owner))
+        await using (var delete = owner.CreateCommand("delete from event_shard_positions where shard = $1"))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = shard });
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        var second = await store.WriteAsync(shard, [TestEvents.Answer(tenant)], start, CancellationToken.None);
+
+        Assert.Equal(start + 2, first.LastPosition);
+        Assert.Equal(start + 3, second.LastPosition);
+        Assert.Equal(start + 3, second.FirstPosition);
+        Assert.Equal(start + 3, await store.LastPositionAsync(shard, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Retention_creates_upcoming_partitions_and_drops_expired_ones()
     {
         var silo = fixture.Cluster.Silos[0].ServiceProvider;
