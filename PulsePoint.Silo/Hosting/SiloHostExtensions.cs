@@ -25,7 +25,6 @@ public static class SiloHostExtensions
         // Registered before UseOrleans so it runs, and can refuse, before the silo starts.
         builder.Services.AddHostedService<StartupSafetyCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        builder.Services.AddPulsePointDemo(builder.Configuration);
 
         builder.UseOrleans(orleans =>
         {
@@ -45,6 +44,10 @@ public static class SiloHostExtensions
             orleans.AddDashboard();
             orleans.AddPulsePointGrains(builder.Configuration);
         });
+
+        // After UseOrleans: hosted services stop in reverse order, so the demo traffic ends (its call in
+        // flight completes) before the silo stops taking calls. It waits for ApplicationStarted to begin.
+        builder.Services.AddPulsePointDemo(builder.Configuration);
         return builder;
     }
 
