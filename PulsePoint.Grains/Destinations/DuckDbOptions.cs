@@ -30,8 +30,16 @@ public sealed class DuckDbOptions
 
     /// <summary>
     /// How long just-committed events may gather before they are delivered here: fewer, fuller transactions cost
-    /// far less per event. A batch of <c>PulsePoint:Events:RelayBatchSize</c> events goes at once.
+    /// far less per event. A full batch (<see cref="BatchSize"/>) goes at once.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "PulsePoint:Destinations:DuckDb:BatchDelay must be between 0 and 1 minute")]
     public TimeSpan BatchDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Most events in one delivery (one staging append and one insert). Larger than the relay's default:
+    /// in the ingest benchmark DuckDB fell 168,800 events behind with 1,000-event batches and 48,350 with
+    /// 5,000 (it caught up in 15.2 s and 2.9 s).
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "PulsePoint:Destinations:DuckDb:BatchSize must be between 1 and 100000")]
+    public int BatchSize { get; set; } = 10_000;
 }

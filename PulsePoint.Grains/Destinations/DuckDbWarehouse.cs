@@ -63,6 +63,9 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
     /// <inheritdoc />
     public TimeSpan BatchDelay => options.Value.BatchDelay;
 
+    /// <inheritdoc />
+    public int? MaxBatchSize => options.Value.BatchSize;
+
     /// <summary>Opens the file and takes the writer lock now, so a second writing process fails at start, not on its first batch.</summary>
     /// <exception cref="DuckDbWarehouseLockedException">Another process writes this file.</exception>
     public void Open() => File();

@@ -21,7 +21,13 @@ public interface IEventDestination
     /// <summary>
     /// How long the relay may let just-committed events gather before delivering them: a warehouse pays
     /// per request or transaction, so fuller batches cost it far less per event. Zero (the default, and
-    /// what real-time buses use) delivers at once; a batch of <c>RelayBatchSize</c> events always goes at once.
+    /// what real-time buses use) delivers at once; a full batch (<see cref="MaxBatchSize"/>) always goes at once.
     /// </summary>
     TimeSpan BatchDelay => TimeSpan.Zero;
+
+    /// <summary>
+    /// Most events in one delivery; null (the default) uses <c>PulsePoint:Events:RelayBatchSize</c>. A
+    /// warehouse that pays per transaction takes larger batches than a bus with per-request limits.
+    /// </summary>
+    int? MaxBatchSize => null;
 }

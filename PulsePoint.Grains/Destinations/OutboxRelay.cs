@@ -27,11 +27,14 @@ public sealed partial class OutboxRelay
     private readonly CancellationTokenSource _stopping = new();
     private long _committed = -1;
 
+    // Events a destination may have waiting in memory; beyond, the pump reads them back from PostgreSQL.
+    private int PendingBound => _options.RelayBatchSize * 4;
+
     internal OutboxRelay(int shard, IEventDestination[] destinations, EventStore store, DestinationCursorStore cursors, RelayLagMonitor monitor,
         EventOptions options, TimeProvider time, Action keepAlive, ILogger logger)
     {
         _shard = shard;
-        _destinations = destinations.Select(d => new DestinationState(d)).ToArray();
+        _destinations = destinations.Select(d => new DestinationState(d, d.MaxBatchSize is > 0 and var size ? size : options.RelayBatchSize)).ToArray();
         _store = store;
         _cursors = cursors;
         _monitor = monitor;
@@ -72,10 +75,15 @@ public sealed partial class OutboxRelay
         _committed = Math.Max(_committed, batch[^1].Position);
         foreach (var d in _destinations)
         {
-            // Bounded: beyond this the pump reads the events back from PostgreSQL instead.
-            if (d.PendingEvents + batch.Count <= _options.RelayBatchSize * 4)
+            if (d.PendingEvents + batch.Count <= PendingBound)
             {
-                d.Pending.Enqueue(batch);
+                // In pieces of at most the destination's batch size, so a delivery never has to split one.
+                IEnumerable<IReadOnlyList<CommittedEvent>> pieces = batch.Count <= d.BatchSize ? [batch] : batch.Chunk(d.BatchSize);
+                foreach (var piece in pieces)
+                {
+                    d.Pending.Enqueue(piece);
+                }
+
                 d.PendingEvents += batch.Count;
             }
 
@@ -134,7 +142,7 @@ public sealed partial class OutboxRelay
                     continue;
                 }
 
-                var batch = TakeContiguous(d) ?? await _store.ReadAfterAsync(_shard, d.Cursor, _options.RelayBatchSize, ct);
+                var batch = TakeContiguous(d) ?? await _store.ReadAfterAsync(_shard, d.Cursor, d.BatchSize, ct);
                 if (batch.Count == 0)
                 {
                     // Positions the shard counted but PostgreSQL does not hold (rows dropped by retention).
@@ -180,7 +188,8 @@ public sealed partial class OutboxRelay
     private TimeSpan? GatheringTimeLeft(DestinationState d)
     {
         var delay = d.Destination.BatchDelay;
-        if (delay <= TimeSpan.Zero || d.PendingEvents >= _options.RelayBatchSize
+        // Memory holds at most the pending bound, so a batch size above it counts as full at the bound.
+        if (delay <= TimeSpan.Zero || d.PendingEvents >= Math.Min(d.BatchSize, PendingBound)
             || !d.Pending.TryPeek(out var head) || head[0].Position != d.Cursor + 1)
         {
             return null;
@@ -199,7 +208,7 @@ public sealed partial class OutboxRelay
         List<CommittedEvent>? batch = null;
         var next = d.Cursor + 1;
         while (d.Pending.TryPeek(out var head) && head[0].Position == next
-               && (batch is null || batch.Count + head.Count <= _options.RelayBatchSize))
+               && (batch is null || batch.Count + head.Count <= d.BatchSize))
         {
             d.Pending.Dequeue();
             d.PendingEvents -= head.Count;
@@ -231,11 +240,14 @@ public sealed partial class OutboxRelay
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Destination} from shard {Shard} failed (attempt {Failures}); retrying from the outbox")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string destination, int shard, int failures);
 
-    private sealed class DestinationState(IEventDestination destination)
+    private sealed class DestinationState(IEventDestination destination, int batchSize)
     {
         private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IEventDestination Destination { get; } = destination;
+
+        /// <summary>Most events in one delivery: the destination's own limit or the relay's.</summary>
+        public int BatchSize { get; } = batchSize;
 
         public long Cursor { get; set; }
 

@@ -72,6 +72,21 @@ public sealed class OutboxRelayTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Relay_splits_deliveries_at_a_destination_s_own_batch_size()
+    {
+        var tenant = TenantId.New();
+        // One append, one flush: 30 events committed together, which the relay would hand over as one batch.
+        var events = Enumerable.Range(0, 30).Select(_ => TestEvents.Answer(tenant)).ToArray();
+        await fixture.Events.TrackBatchAsync(tenant, events);
+
+        Assert.True(
+            await TestEvents.EventuallyAsync(() => events.All(e => SmallBatchDestination.Instance.Delivered(e.EventId)), Patience),
+            "the small-batch destination never received every event");
+        Assert.All(SmallBatchDestination.Instance.Sizes, size => Assert.InRange(size, 1, SmallBatchDestination.BatchSize));
+        Assert.True(events.All(e => RecordingDestination.Instance.Deliveries(e.EventId) > 0), "the destination without a limit did not get every event");
+    }
+
+    [Fact]
     public async Task Readiness_reports_the_lag_of_every_destination_and_stays_healthy_when_caught_up()
     {
         var tenant = TenantId.New();

@@ -56,6 +56,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IEventDestination>(RecordingDestination.Instance);
             // And one that lets events gather before delivery, as the warehouses do.
             silo.Services.AddSingleton<IEventDestination>(GatheringDestination.Instance);
+            // And one that takes smaller batches than the relay's default.
+            silo.Services.AddSingleton<IEventDestination>(SmallBatchDestination.Instance);
         });
         builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointEventStreams());
         Cluster = builder.Build();
