@@ -202,10 +202,7 @@ public sealed class EventSinkTests(ClusterFixture fixture)
     {
         // Two activations of one shard at once (a silo failure, two clusters on one database) each number
         // their rows from what they last saw; PostgreSQL must still end up with distinct positions, no gaps.
-        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EventStore>();
-        var shard = 200_000 + Random.Shared.Next(100_000);
-        var tenant = TenantId.New();
-        var start = await store.LastPositionAsync(shard, CancellationToken.None);
+        var (store, shard, tenant, start) = await UnusedShardAsync();
 
         var writes = await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
         {
@@ -238,10 +235,7 @@ public sealed class EventSinkTests(ClusterFixture fixture)
     {
         // A database from before 0007 has events but no position rows; a writer that knows an old position
         // is told to read it again instead of numbering over committed rows.
-        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EventStore>();
-        var shard = 300_000 + Random.Shared.Next(100_000);
-        var tenant = TenantId.New();
-        var start = await store.LastPositionAsync(shard, CancellationToken.None);
+        var (store, shard, tenant, start) = await UnusedShardAsync();
         var first = await store.WriteAsync(shard, [TestEvents.Request(tenant), TestEvents.Request(tenant)], start, CancellationToken.None);
         await using (var owner = TestDatabase.CreateDataSource(TestDatabase.Owner))
         await using (var delete = owner.CreateCommand("delete from event_shard_positions where shard = $1"))
@@ -274,6 +268,14 @@ public sealed class EventSinkTests(ClusterFixture fixture)
         Assert.False(await PartitionExistsAsync(oldName));
         var ahead = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(new EventOptions().PartitionsAhead);
         Assert.True(await PartitionExistsAsync("observability_events_p" + ahead.ToString("yyyyMMdd")));
+    }
+
+    /// <summary>The silo's event store, a shard no sink owns (random, above the test cluster's), a new tenant, the shard's position.</summary>
+    private async Task<(EventStore Store, int Shard, TenantId Tenant, long Start)> UnusedShardAsync()
+    {
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EventStore>();
+        var shard = 200_000 + Random.Shared.Next(1_000_000);
+        return (store, shard, TenantId.New(), await store.LastPositionAsync(shard, CancellationToken.None));
     }
 
     private static async Task<bool> PartitionExistsAsync(string name) =>
