@@ -45,11 +45,7 @@ public sealed class DestinationCursorStore(DataSources dataSources)
         // One batch is one implicit transaction, so the transaction-local setting applies to the update.
         await using var batch = dataSources.Pipeline.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(AsynchronousCommitSql));
-        var advance = new NpgsqlBatchCommand(AdvanceSql);
-        advance.Parameters.Add(new NpgsqlParameter { Value = position });
-        advance.Parameters.Add(new NpgsqlParameter { Value = destination });
-        advance.Parameters.Add(new NpgsqlParameter { Value = shard });
-        batch.BatchCommands.Add(advance);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(AdvanceSql).Bind(position).Bind(destination).Bind(shard));
         await batch.ExecuteNonQueryAsync(ct);
     }
 }

@@ -305,9 +305,8 @@ internal sealed partial class EventSinkGrain(
             _lastPosition = null;
             var error = e is NpgsqlException or TimeoutException or OperationCanceledException
                 ? new EventSinkUnavailableException(
-                    (e is NpgsqlException
-                        ? $"PostgreSQL did not commit the event batch of shard {_shard} "
-                        : $"PostgreSQL did not commit the event batch of shard {_shard} within {Options.FlushTimeout.TotalSeconds:0.###} s ") +
+                    $"PostgreSQL did not commit the event batch of shard {_shard} " +
+                    (e is NpgsqlException ? "" : $"within {Options.FlushTimeout.TotalSeconds:0.###} s ") +
                     $"({e.GetType().Name}: {e.Message}). The events are not acknowledged; retry them (appends are idempotent).")
                 : e;
             LogFlushFailed(logger, e, _shard, count);

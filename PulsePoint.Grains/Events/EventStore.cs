@@ -226,7 +226,7 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
             finish.BatchCommands.Add(UsageLedger.InsertNewCommand(billed));
         }
 
-        var claims = events.Where(e => !usage.ContainsKey((e.TenantId.Value, e.EventId))).ToArray();
+        var claims = Unbilled(events, usage);
         if (claims.Length > 0)
         {
             finish.BatchCommands.Add(ClaimCommand(ClaimNewIdsSql, claims));
@@ -257,7 +257,7 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
         await using var connection = await dataSources.Pipeline.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var claimed = new HashSet<(Guid, Guid)>();
-        var unbilled = events.Where(e => !usage.ContainsKey((e.TenantId.Value, e.EventId))).ToArray();
+        var unbilled = Unbilled(events, usage);
         if (unbilled.Length > 0)
         {
             await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { ClaimCommand(ClaimIdsSql, unbilled) } };
@@ -312,4 +312,8 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
 
     private static UsageRecord[] Billed(IEnumerable<StructuredEvent> stored, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage) =>
         stored.Select(e => usage.GetValueOrDefault((e.TenantId.Value, e.EventId))).OfType<UsageRecord>().ToArray();
+
+    /// <summary>The events without a usage row, which claim their ids in <c>observability_event_ids</c>.</summary>
+    private static StructuredEvent[] Unbilled(IEnumerable<StructuredEvent> events, IReadOnlyDictionary<(Guid, Guid), UsageRecord> usage) =>
+        events.Where(e => !usage.ContainsKey((e.TenantId.Value, e.EventId))).ToArray();
 }
