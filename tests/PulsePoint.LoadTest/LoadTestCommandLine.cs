@@ -147,12 +147,7 @@ public static class LoadTestCommandLine
 
     private static async Task<IHost> ConnectAsync(LoadOptions options, CancellationToken cancellationToken)
     {
-        // Configuration from the environment only: the defaults would also watch appsettings files from the
-        // working directory down, which is the repository with PostgreSQL's data folder under .local, and the
-        // watcher would wake up at every database write.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Logging.AddConsole();
+        var builder = ClientHost.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddPulsePointClient(o => o.GatewayPort = options.GatewayPort);
         var host = builder.Build();

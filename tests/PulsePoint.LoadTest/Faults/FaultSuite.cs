@@ -312,12 +312,7 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
 
     private static async Task<IHost> ConnectAsync(CancellationToken cancellationToken)
     {
-        // Configuration from the environment only: the defaults would also watch appsettings files from the
-        // working directory down, which is the repository with PostgreSQL's data folder under .local, and the
-        // watcher would wake up at every database write.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Logging.AddConsole();
+        var builder = ClientHost.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // Each failed call is counted in the report by type; Orleans' per-message warnings would bury the progress lines.
         builder.Logging.AddFilter("Orleans", LogLevel.Error);

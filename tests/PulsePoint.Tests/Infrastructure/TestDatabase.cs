@@ -13,8 +13,9 @@ public static class TestDatabase
     public const string Name = "pulsepoint_test";
 
     /// <summary>
-    /// The load driver's smoke tests run a silo of their own, whose event sinks would number their
-    /// shards' positions alongside the test clusters' sinks: one cluster per database, so a database of their own.
+    /// The load driver's smoke tests run a silo of their own, whose event sinks and relays would work the
+    /// same shards as the test clusters' (each relay delivering the other cluster's events to its own
+    /// destinations, which the tests count): one cluster per database, so a database of their own.
     /// </summary>
     public const string LoadDriverName = "pulsepoint_test_load";
 
