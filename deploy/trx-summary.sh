@@ -9,6 +9,20 @@ if [ -z "$files" ]; then
     echo "trx-summary.sh: no test results (TRX) under $dir" >&2
     exit 1
 fi
+# Name each failed test with the first line of its message, so a log's tail says what failed.
+# shellcheck disable=SC2086
+awk '
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+        name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+        failing = 1; next
+    }
+    failing && /<Message>/ {
+        message = $0; sub(/.*<Message>/, "", message); sub(/<\/Message>.*/, "", message)
+        printf "FAILED %s\n    %s\n", name, substr(message, 1, 400)
+        failing = 0
+    }
+    failing && /<\/UnitTestResult>/ { printf "FAILED %s\n", name; failing = 0 }
+' $files | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
 # shellcheck disable=SC2086
 grep -ho '<Counters [^>]*>' $files | awk '
     {
