@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using PulsePoint.Client;
 using PulsePoint.Destinations;
 using PulsePoint.Silo.Hosting;
+using PulsePoint.Storage;
 
 namespace PulsePoint.LoadTest;
 
@@ -53,8 +53,8 @@ public static class LoadTestCommandLine
         {
             await using var context = new LoadContext(
                 clientHost.Services.GetRequiredService<IClusterClient>(),
-                NpgsqlDataSource.Create(application),
-                NpgsqlDataSource.Create(pipeline),
+                DataSources.Create(application, "PulsePoint:Database:Application"),
+                DataSources.Create(pipeline, "PulsePoint:Database:Pipeline"),
                 options,
                 silo?.Services.GetRequiredService<OutboxRelayFactory>().DestinationNames);
             return await RunScenariosAsync(context, options, output, cancellationToken);
