@@ -78,8 +78,9 @@ public sealed class LoadOptions
                                  (tenant-check=55,track-api=25,track-ai=10,brand-summary=10)
           --grains N             tenant grains the grain-memory scenario activates (10000)
 
-        scenarios: tenant-check, brand-summary, cross-brand, brand-sql-rls, ingest, track-ai,
-        track-api, mixed, grain-memory (its GC-heap and working-set figures need --in-process)
+        scenarios: tenant-check, brand-summary, cross-brand, brand-summary-rls, cross-brand-rls,
+        brand-sql-rls, ingest, track-ai, track-api, mixed, grain-memory
+        (the two -rls grain scenarios need --in-process, and so do grain-memory's memory figures)
 
         Database settings as for the silo: PulsePoint__Database__Application / __Pipeline (see
         deploy/postgres.sh env). Connects to a Localhost cluster, or AdoNet with PulsePoint__Client__*.

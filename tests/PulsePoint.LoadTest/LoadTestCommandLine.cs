@@ -35,8 +35,13 @@ public static class LoadTestCommandLine
         }
 
         var scenarios = options.Scenarios.Contains("all")
-            ? ScenarioCatalog.All.ToList()
+            ? ScenarioCatalog.All.Where(s => options.InProcess || !s.NeedsInProcess).ToList()
             : options.Scenarios.Select(name => ScenarioCatalog.All.First(s => s.Name == name)).ToList();
+        if (!options.InProcess && scenarios.FirstOrDefault(s => s.NeedsInProcess) is { } inProcessOnly)
+        {
+            Console.Error.WriteLine($"PulsePoint.LoadTest: {inProcessOnly.Name} needs --in-process (its baseline runs in the driver's own silo)");
+            return 2;
+        }
 
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var application = configuration["PulsePoint:Database:Application"];
@@ -57,7 +62,7 @@ public static class LoadTestCommandLine
                 DataSources.Create(pipeline, "PulsePoint:Database:Pipeline"),
                 options,
                 silo?.Services.GetRequiredService<OutboxRelayFactory>().DestinationNames);
-            return await RunScenariosAsync(context, options, output, cancellationToken);
+            return await RunScenariosAsync(context, scenarios, options, output, cancellationToken);
         }
         finally
         {
@@ -72,12 +77,9 @@ public static class LoadTestCommandLine
         }
     }
 
-    private static async Task<int> RunScenariosAsync(LoadContext context, LoadOptions options, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunScenariosAsync(
+        LoadContext context, IReadOnlyList<Scenario> scenarios, LoadOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        var scenarios = options.Scenarios.Contains("all")
-            ? ScenarioCatalog.All.ToList()
-            : options.Scenarios.Select(name => ScenarioCatalog.All.First(s => s.Name == name)).ToList();
-
         var progress = new ProgressLine();
         var results = new List<ScenarioResult>();
         foreach (var scenario in scenarios)

@@ -13,6 +13,9 @@ public abstract class Scenario
     /// <summary>One line for --help and the report.</summary>
     public abstract string Description { get; }
 
+    /// <summary>True when the scenario needs the driver's own silo (--in-process); <c>all</c> leaves it out otherwise.</summary>
+    public virtual bool NeedsInProcess => false;
+
     /// <summary>What the baseline does, or null when the scenario has none.</summary>
     public virtual string? Baseline => null;
 

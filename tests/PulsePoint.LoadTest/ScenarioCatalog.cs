@@ -8,8 +8,10 @@ public static class ScenarioCatalog
     public static IReadOnlyList<Scenario> All { get; } =
     [
         new TenantCheckScenario(),
-        new BrandSummaryScenario(),
-        new CrossBrandMetricsScenario(),
+        BrandSummaryScenario.AgainstSql(),
+        CrossBrandMetricsScenario.AgainstSql(),
+        BrandSummaryScenario.AgainstBypassGrain(),
+        CrossBrandMetricsScenario.AgainstBypassGrain(),
         new BrandSqlUnderRlsScenario(),
         new IngestScenario(),
         TrackEventScenario.Ai(),

@@ -6,18 +6,33 @@ using PulsePoint.Silo.Demo;
 namespace PulsePoint.LoadTest.Scenarios;
 
 /// <summary>
-/// A tenant's 30-day cross-brand metrics through the client, BrandMetricsGrain and RLS, against the same
-/// SQL (explicit tenant_id = $1) run directly as the BYPASSRLS pipeline role.
+/// A tenant's 30-day cross-brand metrics through the client, BrandMetricsGrain and RLS, against either the same
+/// SQL (explicit tenant_id = $1) run directly as the BYPASSRLS pipeline role (<c>cross-brand</c>: the whole cost
+/// of the grain path), or that SQL run by a twin grain on the same path without RLS (<c>cross-brand-rls</c>:
+/// what RLS costs; see <see cref="BypassBrandMetricsGrain"/>).
 /// </summary>
 public sealed class CrossBrandMetricsScenario : Scenario
 {
+    private readonly bool _bypassGrain;
     private DemoDataPlan _plan = null!;
 
-    public override string Name => "cross-brand";
+    private CrossBrandMetricsScenario(bool bypassGrain) => _bypassGrain = bypassGrain;
+
+    /// <summary>Baseline: the SQL straight from the driver.</summary>
+    public static CrossBrandMetricsScenario AgainstSql() => new(bypassGrain: false);
+
+    /// <summary>Baseline: the SQL through the twin grain without RLS (needs --in-process).</summary>
+    public static CrossBrandMetricsScenario AgainstBypassGrain() => new(bypassGrain: true);
+
+    public override string Name => _bypassGrain ? "cross-brand-rls" : "cross-brand";
 
     public override string Description => "BrandMetricsGrain.GetCrossBrandMetricsAsync, random tenant and 30-day window, under RLS";
 
-    public override string? Baseline => "the same cross-brand SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role";
+    public override string? Baseline => _bypassGrain
+        ? "the same grain path (call filter, status check, query gate) running the SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role"
+        : "the same cross-brand SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role";
+
+    public override bool NeedsInProcess => _bypassGrain;
 
     public override async Task SetupAsync(LoadContext context, CancellationToken cancellationToken) =>
         _plan = await BrandLoadData.EnsureSeededAsync(context, cancellationToken);
@@ -39,6 +54,20 @@ public sealed class CrossBrandMetricsScenario : Scenario
     {
         var tenant = context.PickTenant(random);
         var range = BrandLoadData.PickRange(random);
+        if (_bypassGrain)
+        {
+            using (TenantScope.Begin(tenant))
+            {
+                var metrics = await context.Client.GetGrain<IBypassBrandMetricsGrain>(tenant.Value).GetCrossBrandMetricsAsync(range);
+                if (metrics.Count != _plan.BrandsPerTenant)
+                {
+                    throw new InvalidOperationException($"expected {_plan.BrandsPerTenant} brands, got {metrics.Count}");
+                }
+            }
+
+            return;
+        }
+
         await using var command = context.Pipeline.CreateCommand(BrandLoadData.Baseline(BrandSql.CrossBrand));
         foreach (var value in new object[] { tenant.Value, range.Start, range.EndExclusive, range.From, range.To })
         {

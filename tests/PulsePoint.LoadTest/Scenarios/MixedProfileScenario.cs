@@ -22,7 +22,7 @@ public sealed class MixedProfileScenario : Scenario
         _parts = new Dictionary<string, Scenario>
         {
             ["tenant-check"] = _tenantCheck,
-            ["brand-summary"] = new BrandSummaryScenario(),
+            ["brand-summary"] = BrandSummaryScenario.AgainstSql(),
             ["track-ai"] = TrackEventScenario.Ai(),
             ["track-api"] = TrackEventScenario.Api(),
         };

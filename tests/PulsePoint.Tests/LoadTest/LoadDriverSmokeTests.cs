@@ -33,11 +33,13 @@ public sealed class LoadDriverSmokeTests
         Assert.Equal(0, Extra("tenant-check").GetProperty("db_loads").GetDouble());
         Assert.Equal(7, document.RootElement.GetProperty("options").GetProperty("seed").GetInt32());
 
-        // Tracking scenarios have a COPY baseline that did work too.
-        foreach (var name in new[] { "ingest", "track-ai", "track-api", "mixed" })
+        // Every scenario with a baseline ran it without errors (the brand baselines check their rows, the -rls ones
+        // through the driver's twin grains), and the report has a ratio.
+        foreach (var name in ScenarioCatalog.All.Where(s => s.Baseline is not null).Select(s => s.Name))
         {
             var scenario = scenarios.Single(s => s.GetProperty("name").GetString() == name);
             Assert.True(scenario.GetProperty("baseline").GetProperty("operations").GetInt64() > 0, name);
+            Assert.Equal(0, scenario.GetProperty("baseline").GetProperty("errors").GetInt64());
             Assert.True(scenario.GetProperty("ratio").GetDouble() > 0, name);
         }
 
@@ -80,6 +82,26 @@ public sealed class LoadDriverSmokeTests
         var ingest = document.RootElement.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "ingest");
         Assert.True(ingest.GetProperty("extra").GetProperty("destinations_drain_s").GetDouble() >= 0);
         Assert.True(ingest.GetProperty("extra").GetProperty("ops_per_s_incl_drain").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task LoadDriver_refuses_a_twin_grain_scenario_without_its_own_silo_and_all_leaves_those_out()
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            // Refused before anything connects: no cluster listens on the default gateway here.
+            Assert.Equal(2, await LoadTestCommandLine.RunAsync(["--duration", "1", "cross-brand-rls"], new StringWriter()));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Contains("cross-brand-rls needs --in-process", error.ToString());
+        Assert.Equal(["brand-summary-rls", "cross-brand-rls"], ScenarioCatalog.All.Where(s => s.NeedsInProcess).Select(s => s.Name));
     }
 
     /// <summary>Runs the driver with an in-process silo on the test database; returns its output and its JSON figures.</summary>
