@@ -21,6 +21,9 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
 {
     public const int EventShards = 2;
 
+    /// <summary>Its own database: this cluster's sinks would otherwise share shards 0-1 with the main fixture's.</summary>
+    public static readonly TestDatabase.ClusterDatabase Database = TestDatabase.ForCluster("pulsepoint_test_restart");
+
     private int _silos;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -28,6 +31,7 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestDatabase.EnsureCreatedAsync();
+        await Database.EnsureCreatedAsync();
         // This collection may run right after the one that restarts PostgreSQL: no idle connection of
         // the old server may reach the silos' ADO.NET providers (process-wide Npgsql pools).
         NpgsqlConnection.ClearAllPools();
@@ -35,6 +39,8 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
             .AddConfiguration(ClusterFixture.SiloConfiguration())
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
+                ["PulsePoint:Database:Application"] = Database.Application,
+                ["PulsePoint:Database:Pipeline"] = Database.Pipeline,
                 ["PulsePoint:Events:Shards"] = EventShards.ToString(),
                 ["PulsePoint:Destinations:Warehouse"] = "None",
             })
@@ -131,7 +137,7 @@ public sealed class ClusterRestartTests(RestartableClusterFixture fixture, ITest
                          $"acknowledged {ackedBefore} before, {ackedDuring} during, {acked.Count} in all; {failures.Count} failures");
 
         Assert.True(failures.IsEmpty, $"{failures.Count} appends failed, e.g. {failures.FirstOrDefault()}");
-        var rows = await TestEvents.RowCountsAsync(tenant);
+        var rows = await TestEvents.RowCountsAsync(tenant, RestartableClusterFixture.Database.Pipeline);
         var missing = acked.Where(id => !rows.ContainsKey(id)).ToArray();
         Assert.True(missing.Length == 0, $"{missing.Length} of {acked.Count} acknowledged events are not in PostgreSQL");
         Assert.All(acked, id => Assert.Equal(1, rows[id]));

@@ -23,11 +23,13 @@ public sealed class GracefulShutdownTests
     [Fact]
     public async Task EventSink_silo_stopping_gracefully_commits_and_acknowledges_buffered_appends()
     {
-        await TestDatabase.EnsureCreatedAsync();
+        // Its own database: this cluster's sink of shard 0 would otherwise share it with the main fixture's.
+        var database = TestDatabase.ForCluster("pulsepoint_test_shutdown");
+        await database.EnsureCreatedAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["PulsePoint:Database:Application"] = TestDatabase.Application,
-            ["PulsePoint:Database:Pipeline"] = TestDatabase.Pipeline,
+            ["PulsePoint:Database:Application"] = database.Application,
+            ["PulsePoint:Database:Pipeline"] = database.Pipeline,
             ["PulsePoint:Events:Shards"] = "1",
             ["PulsePoint:Events:FlushDelay"] = FlushDelay.ToString(),
             ["PulsePoint:Destinations:Warehouse"] = "None",
@@ -46,7 +48,7 @@ public sealed class GracefulShutdownTests
         // The sink buffers the batch behind the flush delay: nothing is stored or acknowledged yet.
         await Task.Delay(1000);
         Assert.False(appends.IsCompleted, "the appends completed before the silo stopped; the flush delay did not hold them");
-        Assert.Equal(0L, await TestEvents.ScalarAsync<long>("select count(*) from observability_events where tenant_id = $1", tenant.Value));
+        Assert.Empty(await TestEvents.RowCountsAsync(tenant, database.Pipeline));
 
         await cluster.StopSiloAsync(cluster.Silos[0]);
 
@@ -54,7 +56,7 @@ public sealed class GracefulShutdownTests
         // Not a speed target: a bound the code without the drain cannot meet (its flush waits out the delay).
         Assert.True(await acknowledged - sent < FlushDelay, $"acknowledged {(await acknowledged - sent).TotalSeconds:0.0} s after sending: the stopping silo waited out the flush delay");
         Assert.All(results, r => Assert.Equal(EventAppendOutcome.Stored, r.Outcome));
-        var rows = await TestEvents.RowCountsAsync(tenant);
+        var rows = await TestEvents.RowCountsAsync(tenant, database.Pipeline);
         Assert.Equal(events.Length, rows.Count);
         Assert.All(events, e => Assert.Equal(1, rows[e.EventId]));
     }

@@ -23,17 +23,20 @@ public sealed class PostgresOutageCollection
 [Collection(PostgresOutageCollection.Name)]
 public sealed class PostgresOutageTests : IAsyncLifetime
 {
+    /// <summary>Its own database: this cluster's sinks would otherwise share shards 0-1 with the main fixture's.</summary>
+    private static readonly TestDatabase.ClusterDatabase Database = TestDatabase.ForCluster("pulsepoint_test_outage");
+
     private InProcessTestCluster _cluster = null!;
 
     private EventTracker Events => new(_cluster.Client, 2);
 
     public async Task InitializeAsync()
     {
-        await TestDatabase.EnsureCreatedAsync();
+        await Database.EnsureCreatedAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["PulsePoint:Database:Application"] = TestDatabase.Application,
-            ["PulsePoint:Database:Pipeline"] = TestDatabase.Pipeline,
+            ["PulsePoint:Database:Application"] = Database.Application,
+            ["PulsePoint:Database:Pipeline"] = Database.Pipeline,
             ["PulsePoint:Events:Shards"] = "2",
             ["PulsePoint:Events:FlushTimeout"] = "00:00:02",
             ["PulsePoint:Events:RelayInitialBackoff"] = "00:00:00.050",
@@ -90,7 +93,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
         }
 
         Assert.Equal(EventAppendOutcome.AlreadyStored, await Events.TrackAsync(before[0]));
-        var rows = await TestEvents.RowCountsAsync(tenant);
+        var rows = await TestEvents.RowCountsAsync(tenant, Database.Pipeline);
         Assert.Equal(before.Concat(during).Select(e => e.EventId).Order(), rows.Keys.Order());
         Assert.All(rows.Values, n => Assert.Equal(1, n));
     }

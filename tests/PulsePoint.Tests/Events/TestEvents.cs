@@ -39,9 +39,9 @@ public static class TestEvents
     };
 
     /// <summary>Rows of <paramref name="tenant"/> per event id, read as the pipeline role (no RLS).</summary>
-    public static async Task<Dictionary<Guid, int>> RowCountsAsync(TenantId tenant)
+    public static async Task<Dictionary<Guid, int>> RowCountsAsync(TenantId tenant, string? pipelineConnection = null)
     {
-        await using var pipeline = TestDatabase.CreateDataSource(TestDatabase.Pipeline);
+        await using var pipeline = TestDatabase.CreateDataSource(pipelineConnection ?? TestDatabase.Pipeline);
         await using var command = pipeline.CreateCommand(
             "select event_id, count(*)::int from observability_events where tenant_id = $1 group by event_id").Bind(tenant.Value);
         await using var reader = await command.ExecuteReaderAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 using PulsePoint.Storage;
 
@@ -12,15 +13,8 @@ public static class TestDatabase
 {
     public const string Name = "pulsepoint_test";
 
-    /// <summary>
-    /// The load driver's smoke tests run a silo of their own, whose event sinks and relays would work the
-    /// same shards as the test clusters' (each relay delivering the other cluster's events to its own
-    /// destinations, which the tests count): one cluster per database, so a database of their own.
-    /// </summary>
-    public const string LoadDriverName = "pulsepoint_test_load";
-
     private static readonly Lazy<Task> Created = new(() => CreateAsync(Name));
-    private static readonly Lazy<Task> LoadDriverCreated = new(() => CreateAsync(LoadDriverName));
+    private static readonly ConcurrentDictionary<string, Lazy<Task>> ClusterDatabases = new();
 
     public static string Owner => Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local");
 
@@ -31,12 +25,16 @@ public static class TestDatabase
     /// <summary>Creates and migrates the test database once per run; later calls return at once.</summary>
     public static Task EnsureCreatedAsync() => Created.Value;
 
-    /// <summary>Creates and migrates <see cref="LoadDriverName"/> once per run.</summary>
-    public static Task EnsureLoadDriverCreatedAsync() => LoadDriverCreated.Value;
+    /// <summary>
+    /// A database of its own for a test cluster that writes events beside the shared fixture's cluster: one
+    /// cluster per database, because two clusters' sinks on one database number the same shards' positions
+    /// in turn, and each relay then reads the other's events back and delivers them to its own destinations.
+    /// Created and migrated once per run.
+    /// </summary>
+    public static ClusterDatabase ForCluster(string name) => new(name);
 
-    public static string LoadDriverApplication => Connection("pulsepoint_app", "PULSEPOINT_PG_APP_PASSWORD", "pulsepoint-app-local", LoadDriverName);
-
-    public static string LoadDriverPipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local", LoadDriverName);
+    /// <summary>The load driver's smoke tests run a silo of their own (see <see cref="ForCluster"/>).</summary>
+    public static ClusterDatabase LoadDriver { get; } = ForCluster("pulsepoint_test_load");
 
     public static NpgsqlDataSource CreateDataSource(string connectionString, int? maxPoolSize = null)
     {
@@ -83,5 +81,17 @@ public static class TestDatabase
         }
 
         SchemaMigrator.Migrate(Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local", name));
+    }
+
+    /// <summary>The connection strings of one cluster's own database (see <see cref="ForCluster"/>).</summary>
+    public sealed class ClusterDatabase(string name)
+    {
+        public string Name { get; } = name;
+
+        public string Application => Connection("pulsepoint_app", "PULSEPOINT_PG_APP_PASSWORD", "pulsepoint-app-local", Name);
+
+        public string Pipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local", Name);
+
+        public Task EnsureCreatedAsync() => ClusterDatabases.GetOrAdd(Name, n => new Lazy<Task>(() => CreateAsync(n))).Value;
     }
 }

@@ -107,10 +107,10 @@ public sealed class LoadDriverSmokeTests
     /// <summary>Runs the driver with an in-process silo on the test database; returns its output and its JSON figures.</summary>
     private static async Task<(string Output, JsonDocument Figures)> RunDriverAsync(params string[] args)
     {
-        await TestDatabase.EnsureLoadDriverCreatedAsync();
+        await TestDatabase.LoadDriver.EnsureCreatedAsync();
         // The driver reads its database from the environment, like the command line does.
-        Environment.SetEnvironmentVariable("PulsePoint__Database__Application", TestDatabase.LoadDriverApplication);
-        Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", TestDatabase.LoadDriverPipeline);
+        Environment.SetEnvironmentVariable("PulsePoint__Database__Application", TestDatabase.LoadDriver.Application);
+        Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", TestDatabase.LoadDriver.Pipeline);
         var json = Path.Combine(Path.GetTempPath(), $"pulsepoint-load-{Guid.NewGuid():N}.json");
         var output = new StringWriter();
         try
