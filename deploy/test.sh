@@ -2,7 +2,8 @@
 # Runs the whole test suite against real services, doing its own set-up and tear-down:
 # starts PostgreSQL (installing it with apt if missing) on loopback port 55433 under .local/ and the
 # Pub/Sub emulator on loopback port 8681 (PULSEPOINT_PUBSUB_PORT; tests read PUBSUB_EMULATOR_HOST),
-# runs `dotnet test` (the test fixture creates and migrates a fresh pulsepoint_test database),
+# runs `dotnet test` (the fixtures create and migrate a fresh pulsepoint_test database, and one more
+# for each test cluster that writes events beside the main one: one cluster per database),
 # stops what it started, and ends with one line: "N passed, N failed[, N skipped]".
 #
 #   deploy/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Tenancy]
