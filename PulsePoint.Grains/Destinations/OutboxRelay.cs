@@ -156,7 +156,10 @@ public sealed partial class OutboxRelay
                 // Delivery runs on the thread pool, not on the sink grain's scheduler, so a destination's
                 // own work (stream queue calls, HTTP, serialisation) never holds up appends and flushes.
                 // The continuation comes back to the grain, which alone touches the relay's state.
-                await Task.Run(() => d.Destination.DeliverAsync(events, ct), ct);
+                // On stop the relay stops waiting even for a call that takes no token (an Orleans stream
+                // publish during shutdown held a silo's stop for Orleans' 30 s deactivation limit): the
+                // cursor stays before the batch, so the next activation delivers it again.
+                await Task.Run(() => d.Destination.DeliverAsync(events, ct), ct).WaitAsync(ct);
                 await _cursors.AdvanceAsync(d.Destination.Name, _shard, batch[^1].Position, ct);
                 d.Cursor = batch[^1].Position;
                 d.OldestUndeliveredAt = null;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Core.Internal;
 using PulsePoint.Client;
 using PulsePoint.Destinations;
 using PulsePoint.Events;
@@ -69,6 +70,29 @@ public sealed class OutboxRelayTests(ClusterFixture fixture)
         Assert.True(deliveries.Count <= bound, $"{deliveries.Count} deliveries for 5 commits made within {(committed - started).TotalMilliseconds:0} ms (at most {bound} expected)");
         // (No lower bound on when: the delay counts from the shard's oldest waiting event, which may be
         // another test's tenant's.)
+    }
+
+    [Fact]
+    public async Task Relay_of_a_deactivating_sink_does_not_wait_for_a_delivery_that_ignores_cancellation_and_the_next_activation_redelivers()
+    {
+        var tenant = TenantId.New();
+        var stalled = StallingDestination.Instance.StallOnceFor(tenant);
+        var first = TestEvents.Request(tenant);
+        await fixture.Events.TrackAsync(first);
+        await stalled.WaitAsync(Patience);
+
+        var sink = fixture.Client.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, ClusterFixture.EventShards));
+        await sink.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        // The next append to the shard waits until the old activation has finished deactivating.
+        await fixture.Events.TrackAsync(TestEvents.Request(tenant)).WaitAsync(TimeSpan.FromSeconds(90));
+
+        // Not a speed target: Orleans gives a stuck deactivation 30 s, and waiting for the stalled delivery uses them all.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the shard answered {started.Elapsed.TotalSeconds:0.0} s after its deactivation began");
+        // The stalled delivery did not count as delivered: the new activation hands the event over again.
+        Assert.True(
+            await TestEvents.EventuallyAsync(() => StallingDestination.Instance.TimesHanded(first.EventId) >= 2, Patience),
+            "the event of the abandoned delivery was not delivered again");
     }
 
     [Fact]

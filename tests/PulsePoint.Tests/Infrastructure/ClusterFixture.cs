@@ -58,6 +58,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IEventDestination>(GatheringDestination.Instance);
             // And one that takes smaller batches than the relay's default.
             silo.Services.AddSingleton<IEventDestination>(SmallBatchDestination.Instance);
+            // And one whose delivery can be made to hang, ignoring cancellation.
+            silo.Services.AddSingleton<IEventDestination>(StallingDestination.Instance);
         });
         builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointEventStreams());
         Cluster = builder.Build();
