@@ -71,18 +71,7 @@ internal sealed partial class BrandGrain(
         var summary = await ReadAsync(
             BrandSql.Summary,
             command => command.Bind(_brand).Bind(range.Start).Bind(range.EndExclusive).Bind(range.From).Bind(range.To),
-            async (reader, ct) => await reader.ReadAsync(ct)
-                ? new BrandSummary(
-                    _brand,
-                    reader.GetString(0),
-                    range,
-                    reader.GetInt64(1),
-                    reader.GetDecimal(2),
-                    reader.GetDecimal(3),
-                    reader.GetInt64(4),
-                    reader.GetInt64(5),
-                    reader.GetInt64(6))
-                : null) ?? throw NotFound();
+            (reader, ct) => BrandRows.SummaryAsync(reader, _brand, range, ct)) ?? throw NotFound();
 
         _cache.Put(summary);
         return summary;

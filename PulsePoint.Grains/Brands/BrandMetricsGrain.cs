@@ -41,15 +41,5 @@ internal sealed class BrandMetricsGrain(TenantDatabase database, BrandQueryGate 
             tenant,
             BrandSql.CrossBrand,
             command => command.Bind(range.Start).Bind(range.EndExclusive).Bind(range.From).Bind(range.To),
-            async (reader, ct) =>
-            {
-                var rows = new List<BrandMetrics>();
-                while (await reader.ReadAsync(ct))
-                {
-                    rows.Add(new BrandMetrics(
-                        reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetDecimal(3), reader.GetInt64(4), reader.GetDecimal(5)));
-                }
-
-                return rows;
-            });
+            BrandRows.CrossBrandAsync);
 }

@@ -1,5 +1,7 @@
+using Npgsql;
 using PulsePoint.Brands;
 using PulsePoint.Silo.Demo;
+using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
 namespace PulsePoint.LoadTest.Scenarios;
@@ -55,6 +57,18 @@ public static class BrandLoadData
         productSql.Contains("tenant_id between $1 and $1", StringComparison.Ordinal)
             ? productSql.Replace("tenant_id between $1 and $1", "tenant_id = $1", StringComparison.Ordinal)
             : throw new InvalidOperationException("the brand query no longer has the defensive filter this benchmark rewrites");
+
+    /// <summary>The baseline's command: <see cref="Baseline"/> of <paramref name="productSql"/> with <paramref name="values"/> bound as $1, $2, ...</summary>
+    public static NpgsqlCommand BaselineCommand(NpgsqlDataSource pipeline, string productSql, params object[] values)
+    {
+        var command = pipeline.CreateCommand(Baseline(productSql));
+        foreach (var value in values)
+        {
+            command.Bind(value);
+        }
+
+        return command;
+    }
 
     public static DateRange PickRange(Random random)
     {

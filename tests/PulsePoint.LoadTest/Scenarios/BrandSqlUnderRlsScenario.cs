@@ -49,14 +49,9 @@ public sealed class BrandSqlUnderRlsScenario : Scenario
     public override async Task RunBaselineOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
     {
         var (tenant, brand, range, summary) = Pick(context, random);
-        await using var command = context.Pipeline.CreateCommand(BrandLoadData.Baseline(summary ? BrandSql.Summary : BrandSql.CrossBrand));
-        var values = summary
-            ? new object[] { tenant.Value, brand, range.Start, range.EndExclusive, range.From, range.To }
-            : new object[] { tenant.Value, range.Start, range.EndExclusive, range.From, range.To };
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        await using var command = summary
+            ? BrandLoadData.BaselineCommand(context.Pipeline, BrandSql.Summary, tenant.Value, brand, range.Start, range.EndExclusive, range.From, range.To)
+            : BrandLoadData.BaselineCommand(context.Pipeline, BrandSql.CrossBrand, tenant.Value, range.Start, range.EndExclusive, range.From, range.To);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await DrainAsync(reader, cancellationToken);

@@ -1,4 +1,3 @@
-using Npgsql;
 using PulsePoint.Brands;
 using PulsePoint.Client;
 using PulsePoint.Silo.Demo;
@@ -69,11 +68,8 @@ public sealed class BrandSummaryScenario : Scenario
             return;
         }
 
-        await using var command = context.Pipeline.CreateCommand(BrandLoadData.Baseline(BrandSql.Summary));
-        foreach (var value in new object[] { tenant.Value, brand, range.Start, range.EndExclusive, range.From, range.To })
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        await using var command = BrandLoadData.BaselineCommand(
+            context.Pipeline, BrandSql.Summary, tenant.Value, brand, range.Start, range.EndExclusive, range.From, range.To);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

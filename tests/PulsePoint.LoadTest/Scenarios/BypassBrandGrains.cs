@@ -39,19 +39,10 @@ internal static class BypassBrandReads
         object[] values,
         Func<NpgsqlDataReader, Task<T>> read)
     {
-        if (await grains.GetGrain<ITenantGrain>(tenant.Value).GetStatusAsync() != TenantStatus.Active)
-        {
-            throw new TenantInactiveException($"Tenant {tenant} is not active.");
-        }
-
+        await ActiveTenantCheck.EnsureActiveAsync(grains, tenant);
         return await gate.RunAsync(async () =>
         {
-            await using var command = dataSources.Pipeline.CreateCommand(BrandLoadData.Baseline(productSql));
-            foreach (var value in values)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
-            }
-
+            await using var command = BrandLoadData.BaselineCommand(dataSources.Pipeline, productSql, values);
             await using var reader = await command.ExecuteReaderAsync();
             return await read(reader);
         });
@@ -69,11 +60,8 @@ internal sealed class BypassBrandGrain(BrandQueryGate gate, DataSources dataSour
         return await BypassBrandReads.ReadAsync(
             GrainFactory, gate, dataSources, tenant, BrandSql.Summary,
             [tenant.Value, brand, range.Start, range.EndExclusive, range.From, range.To],
-            async reader => await reader.ReadAsync()
-                ? new BrandSummary(
-                    brand, reader.GetString(0), range, reader.GetInt64(1), reader.GetDecimal(2), reader.GetDecimal(3),
-                    reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6))
-                : throw new BrandNotFoundException($"Brand {brand} was not found."));
+            reader => BrandRows.SummaryAsync(reader, brand, range, CancellationToken.None))
+            ?? throw new BrandNotFoundException($"Brand {brand} was not found.");
     }
 }
 
@@ -84,19 +72,9 @@ internal sealed class BypassBrandMetricsGrain(BrandQueryGate gate, DataSources d
     {
         var tenant = new TenantId(this.GetPrimaryKey());
         range = range.Validated();
-        return await BypassBrandReads.ReadAsync<IReadOnlyList<BrandMetrics>>(
+        return await BypassBrandReads.ReadAsync(
             GrainFactory, gate, dataSources, tenant, BrandSql.CrossBrand,
             [tenant.Value, range.Start, range.EndExclusive, range.From, range.To],
-            async reader =>
-            {
-                var rows = new List<BrandMetrics>();
-                while (await reader.ReadAsync())
-                {
-                    rows.Add(new BrandMetrics(
-                        reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetDecimal(3), reader.GetInt64(4), reader.GetDecimal(5)));
-                }
-
-                return rows;
-            });
+            reader => BrandRows.CrossBrandAsync(reader, CancellationToken.None));
     }
 }

@@ -1,4 +1,3 @@
-using Npgsql;
 using PulsePoint.Brands;
 using PulsePoint.Client;
 using PulsePoint.Silo.Demo;
@@ -68,11 +67,8 @@ public sealed class CrossBrandMetricsScenario : Scenario
             return;
         }
 
-        await using var command = context.Pipeline.CreateCommand(BrandLoadData.Baseline(BrandSql.CrossBrand));
-        foreach (var value in new object[] { tenant.Value, range.Start, range.EndExclusive, range.From, range.To })
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        await using var command = BrandLoadData.BaselineCommand(
+            context.Pipeline, BrandSql.CrossBrand, tenant.Value, range.Start, range.EndExclusive, range.From, range.To);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = 0;
