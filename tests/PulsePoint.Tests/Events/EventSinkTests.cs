@@ -238,9 +238,8 @@ public sealed class EventSinkTests(ClusterFixture fixture)
         var (store, shard, tenant, start) = await UnusedShardAsync();
         var first = await store.WriteAsync(shard, [TestEvents.Request(tenant), TestEvents.Request(tenant)], start, CancellationToken.None);
         await using (var owner = TestDatabase.CreateDataSource(TestDatabase.Owner))
-        await using (var delete = owner.CreateCommand("delete from event_shard_positions where shard = $1"))
+        await using (var delete = owner.CreateCommand("delete from event_shard_positions where shard = $1").Bind(shard))
         {
-            delete.Parameters.Add(new NpgsqlParameter { Value = shard });
             Assert.Equal(1, await delete.ExecuteNonQueryAsync());
         }
 

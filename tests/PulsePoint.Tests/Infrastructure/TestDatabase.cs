@@ -13,8 +13,7 @@ public static class TestDatabase
 {
     public const string Name = "pulsepoint_test";
 
-    private static readonly Lazy<Task> Created = new(() => CreateAsync(Name));
-    private static readonly ConcurrentDictionary<string, Lazy<Task>> ClusterDatabases = new();
+    private static readonly ConcurrentDictionary<string, Lazy<Task>> Databases = new();
 
     public static string Owner => Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local");
 
@@ -23,7 +22,7 @@ public static class TestDatabase
     public static string Pipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local");
 
     /// <summary>Creates and migrates the test database once per run; later calls return at once.</summary>
-    public static Task EnsureCreatedAsync() => Created.Value;
+    public static Task EnsureCreatedAsync() => ForCluster(Name).EnsureCreatedAsync();
 
     /// <summary>
     /// A database of its own for a test cluster that writes events beside the shared fixture's cluster: one
@@ -92,6 +91,6 @@ public static class TestDatabase
 
         public string Pipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local", Name);
 
-        public Task EnsureCreatedAsync() => ClusterDatabases.GetOrAdd(Name, n => new Lazy<Task>(() => CreateAsync(n))).Value;
+        public Task EnsureCreatedAsync() => Databases.GetOrAdd(Name, n => new Lazy<Task>(() => CreateAsync(n))).Value;
     }
 }
