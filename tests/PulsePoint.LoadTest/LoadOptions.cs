@@ -35,6 +35,12 @@ public sealed class LoadOptions
 
     public bool Baseline { get; set; } = true;
 
+    /// <summary>
+    /// Run PulsePoint and the baseline call by call, each pair with the same inputs, instead of in phases (read
+    /// scenarios only; closed loop).
+    /// </summary>
+    public bool Paired { get; set; }
+
     /// <summary>Start a silo inside the driver instead of connecting to a running cluster.</summary>
     public bool InProcess { get; set; }
 
@@ -70,6 +76,9 @@ public sealed class LoadOptions
           --tenants N            tenants used (100)        --brands N   brands per tenant (5)
           --seed N               seed for ids and choices (42)
           --no-baseline          skip the baseline phases
+          --paired               alternate PulsePoint and baseline call by call, each pair with the same
+                                 tenant, brand and range, so both meet the same moments of the machine
+                                 (read scenarios only; closed loop; adds the pairs' median latency ratio)
           --json FILE            write every figure as JSON
           --max-error-rate F     exit 1 when errors/operations exceeds F (0.01)
           --in-process           host a silo inside the driver (ports --silo-port, --gateway-port)
@@ -109,6 +118,7 @@ public sealed class LoadOptions
                 case "--json": options.JsonPath = Next(); break;
                 case "--max-error-rate": options.MaxErrorRate = Number(); break;
                 case "--no-baseline": options.Baseline = false; break;
+                case "--paired": options.Paired = true; break;
                 case "--in-process": options.InProcess = true; break;
                 case "--gateway-port": options.GatewayPort = Whole(); break;
                 case "--silo-port": options.SiloPort = Whole(); break;
@@ -122,6 +132,11 @@ public sealed class LoadOptions
         if (options.Scenarios.Count == 0)
         {
             throw new ArgumentException("name at least one scenario (or: all)");
+        }
+
+        if (options.Paired && (options.Rate is not null || options.Rounds > 1 || !options.Baseline))
+        {
+            throw new ArgumentException("--paired runs closed loop with its baseline: leave out --rate, --rounds and --no-baseline");
         }
 
         return options;

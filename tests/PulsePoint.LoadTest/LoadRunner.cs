@@ -34,6 +34,87 @@ public static class LoadRunner
         return new PhaseResult(label, ops, errors, elapsed, histogram, kinds);
     }
 
+    /// <summary>
+    /// Runs PulsePoint and the baseline call by call (closed loop): each caller draws one seed per pair and runs
+    /// both operations with a <see cref="Random"/> made from it, so both do the same work (same tenant, brand and
+    /// range), alternating which goes first. Both sides meet every slow spell of the machine together. Each side's
+    /// elapsed time is its callers' time spent in it divided by the concurrency, so its ops/s is concurrency ÷ mean
+    /// latency, what it would sustain alone (Little's law). <c>Ratios</c> holds each pair's PulsePoint ÷ baseline
+    /// latency in thousandths.
+    /// </summary>
+    public static async Task<(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios)> MeasurePairedAsync(
+        string label,
+        Func<Random, CancellationToken, Task> pulsePoint,
+        Func<Random, CancellationToken, Task> baseline,
+        LoadOptions options,
+        TimeSpan duration,
+        ProgressLine progress,
+        CancellationToken cancellationToken)
+    {
+        progress.Phase(label);
+        PairedSide product = new(), reference = new();
+        var ratios = new IntConcurrentHistogram(1, MaxMicros, 3);
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        using var reporter = new Timer(_ => progress.Update(
+            Stopwatch.GetElapsedTime(start), Interlocked.Read(ref product.Operations), Interlocked.Read(ref product.Errors), product.Latency), null, 1000, 1000);
+
+        var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(HashCode.Combine(options.Seed, worker));
+            for (var pair = worker; !cancellationToken.IsCancellationRequested && Stopwatch.GetTimestamp() < end; pair++)
+            {
+                var seed = random.Next();
+                var baselineFirst = pair % 2 == 1;
+                var first = await (baselineFirst ? reference : product).TimeAsync(baselineFirst ? baseline : pulsePoint, seed, cancellationToken);
+                var second = await (baselineFirst ? product : reference).TimeAsync(baselineFirst ? pulsePoint : baseline, seed, cancellationToken);
+                var (productMicros, referenceMicros) = baselineFirst ? (second, first) : (first, second);
+                if (productMicros is { } p && referenceMicros is { } r)
+                {
+                    ratios.RecordValue(Math.Clamp(p * 1000 / r, 1, MaxMicros));
+                }
+            }
+        }, cancellationToken)).ToArray();
+
+        await Task.WhenAll(workers);
+        progress.Done();
+        return (product.Result(label, options.Concurrency), reference.Result(label, options.Concurrency), ratios);
+    }
+
+    /// <summary>One side of a paired run: its latencies, counts and the callers' time spent in it.</summary>
+    private sealed class PairedSide
+    {
+        public readonly HistogramBase Latency = new IntConcurrentHistogram(1, MaxMicros, 3);
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> Kinds = new();
+        public long Operations, Errors, BusyTicks;
+
+        /// <summary>Runs one operation with the pair's seed; its latency in microseconds, or null when it failed.</summary>
+        public async Task<long?> TimeAsync(Func<Random, CancellationToken, Task> operation, int seed, CancellationToken cancellationToken)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await operation(new Random(seed), cancellationToken);
+                var ticks = Stopwatch.GetTimestamp() - started;
+                Interlocked.Add(ref BusyTicks, ticks);
+                var micros = Math.Clamp(ticks * 1_000_000 / Stopwatch.Frequency, 1, MaxMicros);
+                Latency.RecordValue(micros);
+                Interlocked.Increment(ref Operations);
+                return micros;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Add(ref BusyTicks, Stopwatch.GetTimestamp() - started);
+                Interlocked.Increment(ref Errors);
+                Kinds.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
+                return null;
+            }
+        }
+
+        public PhaseResult Result(string label, int concurrency) => new(
+            label, Operations, Errors, TimeSpan.FromSeconds((double)BusyTicks / Stopwatch.Frequency / concurrency), Latency, Kinds);
+    }
+
     private static async Task<(long, long, TimeSpan, HistogramBase, IReadOnlyDictionary<string, long>)> RunPhaseAsync(
         Func<Random, CancellationToken, Task> operation, LoadOptions options, TimeSpan duration, ProgressLine progress, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using HdrHistogram;
 using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Client;
 using PulsePoint.Destinations;
@@ -35,8 +36,14 @@ public static class LoadTestCommandLine
         }
 
         var scenarios = options.Scenarios.Contains("all")
-            ? ScenarioCatalog.All.Where(s => options.InProcess || !s.NeedsInProcess).ToList()
+            ? ScenarioCatalog.All.Where(s => (options.InProcess || !s.NeedsInProcess) && (!options.Paired || s.Pairable)).ToList()
             : options.Scenarios.Select(name => ScenarioCatalog.All.First(s => s.Name == name)).ToList();
+        if (options.Paired && scenarios.FirstOrDefault(s => !s.Pairable) is { } unpairable)
+        {
+            Console.Error.WriteLine($"PulsePoint.LoadTest: {unpairable.Name} cannot run --paired (it writes); pairable: {string.Join(", ", ScenarioCatalog.All.Where(s => s.Pairable).Select(s => s.Name))}");
+            return 2;
+        }
+
         if (!options.InProcess && scenarios.FirstOrDefault(s => s.NeedsInProcess) is { } inProcessOnly)
         {
             Console.Error.WriteLine($"PulsePoint.LoadTest: {inProcessOnly.Name} needs --in-process (its baseline runs in the driver's own silo)");
@@ -118,6 +125,11 @@ public static class LoadTestCommandLine
         var withBaseline = options.Baseline && scenario.Baseline is not null;
         var slice = options.Duration / options.Rounds;
         await scenario.BeforeMeasuredRunAsync(context, cancellationToken);
+        if (withBaseline && options.Paired)
+        {
+            return await MeasurePairedAsync(scenario, context, options, pulsePointOnce, baselineOnce, progress, cancellationToken);
+        }
+
         await LoadRunner.WarmUpAsync("pulsepoint", pulsePointOnce, options, progress, cancellationToken);
         if (withBaseline && options.Rounds > 1)
         {
@@ -145,6 +157,32 @@ public static class LoadTestCommandLine
 
         var extra = await scenario.ExtraFiguresAsync(context, pulsePoint!.Operations, cancellationToken);
         return new ScenarioResult(scenario, pulsePoint with { Label = "pulsepoint" }, baseline is null ? null : baseline with { Label = "baseline" }, extra);
+    }
+
+    /// <summary>Warm-up and measurement call by call (see <see cref="LoadRunner.MeasurePairedAsync"/>).</summary>
+    private static async Task<ScenarioResult> MeasurePairedAsync(
+        Scenario scenario,
+        LoadContext context,
+        LoadOptions options,
+        Func<Random, CancellationToken, Task> pulsePointOnce,
+        Func<Random, CancellationToken, Task> baselineOnce,
+        ProgressLine progress,
+        CancellationToken cancellationToken)
+    {
+        if (options.WarmUp > TimeSpan.Zero)
+        {
+            await LoadRunner.MeasurePairedAsync("paired (warm-up)", pulsePointOnce, baselineOnce, options, options.WarmUp, progress, cancellationToken);
+        }
+
+        var (pulsePoint, baseline, ratios) = await LoadRunner.MeasurePairedAsync(
+            "paired", pulsePointOnce, baselineOnce, options, options.Duration, progress, cancellationToken);
+        var extra = new Dictionary<string, double>(await scenario.ExtraFiguresAsync(context, pulsePoint.Operations, cancellationToken))
+        {
+            ["pairs"] = ratios.TotalCount,
+            ["pair_latency_ratio_p50"] = ratios.TotalCount == 0 ? 0 : ratios.GetValueAtPercentile(50) / 1000.0,
+            ["pair_latency_ratio_mean"] = ratios.TotalCount == 0 ? 0 : ratios.GetMean() / 1000.0,
+        };
+        return new ScenarioResult(scenario, pulsePoint with { Label = "pulsepoint" }, baseline with { Label = "baseline" }, extra);
     }
 
     private static async Task<IHost> ConnectAsync(LoadOptions options, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public static class Report
     {
         var mode = options.Rate is { } r ? $"open loop at {r:0} ops/s" : "closed loop";
         output.WriteLine();
-        output.WriteLine($"PulsePoint load test: {mode}, concurrency {options.Concurrency}, {options.Duration.TotalSeconds:0} s measured{(options.Rounds > 1 ? $" in {options.Rounds} alternating rounds" : "")} after {options.WarmUp.TotalSeconds:0} s warm-up, {options.Tenants} tenants, seed {options.Seed}, {Environment.ProcessorCount} cores");
+        output.WriteLine($"PulsePoint load test: {mode}, concurrency {options.Concurrency}, {options.Duration.TotalSeconds:0} s measured{(options.Paired ? ", PulsePoint and baseline paired call by call" : options.Rounds > 1 ? $" in {options.Rounds} alternating rounds" : "")} after {options.WarmUp.TotalSeconds:0} s warm-up, {options.Tenants} tenants, seed {options.Seed}, {Environment.ProcessorCount} cores");
         string[] header = ["scenario", "phase", "ops", "ops/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "ratio"];
         var rows = new List<string[]> { header };
         foreach (var result in results)
@@ -59,6 +59,7 @@ public static class Report
                 durationSeconds = options.Duration.TotalSeconds,
                 warmUpSeconds = options.WarmUp.TotalSeconds,
                 options.Rounds,
+                options.Paired,
                 options.Concurrency,
                 options.Rate,
                 options.Tenants,

@@ -16,6 +16,12 @@ public abstract class Scenario
     /// <summary>True when the scenario needs the driver's own silo (--in-process); <c>all</c> leaves it out otherwise.</summary>
     public virtual bool NeedsInProcess => false;
 
+    /// <summary>
+    /// True when an operation and its baseline only read, so running them call by call with the same inputs
+    /// (<c>--paired</c>) measures both fairly.
+    /// </summary>
+    public virtual bool Pairable => false;
+
     /// <summary>What the baseline does, or null when the scenario has none.</summary>
     public virtual string? Baseline => null;
 

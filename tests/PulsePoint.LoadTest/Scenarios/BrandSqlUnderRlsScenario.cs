@@ -19,6 +19,8 @@ public sealed class BrandSqlUnderRlsScenario : Scenario
 
     public override string Description => "brand summary / cross-brand SQL (alternating) as the application role through TenantDatabase, RLS on";
 
+    public override bool Pairable => true;
+
     public override string? Baseline => "the same SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role";
 
     public override async Task SetupAsync(LoadContext context, CancellationToken cancellationToken)

@@ -28,6 +28,8 @@ public sealed class BrandSummaryScenario : Scenario
 
     public override string Description => "BrandGrain.GetSummaryAsync, random brand and 30-day window, under RLS";
 
+    public override bool Pairable => true;
+
     public override string? Baseline => _bypassGrain
         ? "the same grain path (call filter, status check, query gate) running the SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role"
         : "the same summary SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role";

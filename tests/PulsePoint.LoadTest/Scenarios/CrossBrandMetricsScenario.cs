@@ -27,6 +27,8 @@ public sealed class CrossBrandMetricsScenario : Scenario
 
     public override string Description => "BrandMetricsGrain.GetCrossBrandMetricsAsync, random tenant and 30-day window, under RLS";
 
+    public override bool Pairable => true;
+
     public override string? Baseline => _bypassGrain
         ? "the same grain path (call filter, status check, query gate) running the SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role"
         : "the same cross-brand SQL with WHERE tenant_id = $1 as the BYPASSRLS pipeline role";

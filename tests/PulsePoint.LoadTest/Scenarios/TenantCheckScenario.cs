@@ -17,6 +17,8 @@ public sealed class TenantCheckScenario : Scenario
 
     public override string Description => "TenantGrain.GetStatusAsync through the client (answered from grain memory)";
 
+    public override bool Pairable => true;
+
     public override string? Baseline => "direct PostgreSQL lookup: select status from tenants where id = $1";
 
     public override async Task SetupAsync(LoadContext context, CancellationToken cancellationToken)

@@ -85,6 +85,29 @@ public sealed class LoadDriverSmokeTests
     }
 
     [Fact]
+    public async Task LoadDriver_paired_runs_each_read_once_per_side_with_a_ratio_per_pair()
+    {
+        var (output, document) = await RunDriverAsync(
+            "--silo-port", "21313", "--gateway-port", "40313", "--duration", "1", "--warmup", "0", "--paired",
+            "--concurrency", "2", "--tenants", "3", "--brands", "2", "--seed", "9", "brand-summary-rls", "tenant-check");
+        using var figures = document;
+        Assert.Contains("paired call by call", output);
+        Assert.True(document.RootElement.GetProperty("options").GetProperty("paired").GetBoolean());
+        foreach (var scenario in document.RootElement.GetProperty("scenarios").EnumerateArray())
+        {
+            var operations = scenario.GetProperty("pulsePoint").GetProperty("operations").GetInt64();
+            Assert.True(operations > 0, scenario.ToString());
+            Assert.Equal(0, scenario.GetProperty("pulsePoint").GetProperty("errors").GetInt64());
+            Assert.Equal(0, scenario.GetProperty("baseline").GetProperty("errors").GetInt64());
+            // A caller stops after a whole pair, so both sides ran as often, and every pair has a ratio.
+            Assert.Equal(operations, scenario.GetProperty("baseline").GetProperty("operations").GetInt64());
+            Assert.Equal(operations, scenario.GetProperty("extra").GetProperty("pairs").GetDouble());
+            Assert.True(scenario.GetProperty("extra").GetProperty("pair_latency_ratio_p50").GetDouble() > 0);
+            Assert.True(scenario.GetProperty("ratio").GetDouble() > 0);
+        }
+    }
+
+    [Fact]
     public async Task LoadDriver_refuses_a_twin_grain_scenario_without_its_own_silo_and_all_leaves_those_out()
     {
         var error = new StringWriter();
@@ -102,6 +125,28 @@ public sealed class LoadDriverSmokeTests
 
         Assert.Contains("cross-brand-rls needs --in-process", error.ToString());
         Assert.Equal(["brand-summary-rls", "cross-brand-rls"], ScenarioCatalog.All.Where(s => s.NeedsInProcess).Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task Paired_refuses_a_scenario_that_writes_before_connecting()
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            // Refused before anything connects (this class swaps Console.Error, so its tests run one at a time).
+            Assert.Equal(2, await LoadTestCommandLine.RunAsync(["--paired", "tenant-check", "ingest"], new StringWriter()));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Contains("ingest cannot run --paired", error.ToString());
+        Assert.Equal(
+            ["tenant-check", "brand-summary", "cross-brand", "brand-summary-rls", "cross-brand-rls", "brand-sql-rls"],
+            ScenarioCatalog.All.Where(s => s.Pairable).Select(s => s.Name));
     }
 
     /// <summary>Runs the driver with an in-process silo on the test database; returns its output and its JSON figures.</summary>
