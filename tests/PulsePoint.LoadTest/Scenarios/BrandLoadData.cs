@@ -49,14 +49,17 @@ public static class BrandLoadData
 
     /// <summary>
     /// A brand query as the baseline runs it under the BYPASSRLS role: the defensive tenant filter as the
-    /// plain <c>tenant_id = $1</c>. The product writes it as <c>tenant_id between $1 and $1</c> (see
+    /// plain <c>tenant_id = $1</c>. The cross-brand query writes it as <c>tenant_id between $1 and $1</c> (see
     /// <see cref="BrandSql"/>), which is an index condition only together with the RLS policy's equality;
     /// without a policy that form would scan every row of the tenant and slow the baseline down.
     /// </summary>
-    public static string Baseline(string productSql) =>
-        productSql.Contains("tenant_id between $1 and $1", StringComparison.Ordinal)
-            ? productSql.Replace("tenant_id between $1 and $1", "tenant_id = $1", StringComparison.Ordinal)
-            : throw new InvalidOperationException("the brand query no longer has the defensive filter this benchmark rewrites");
+    public static string Baseline(string productSql)
+    {
+        var sql = productSql.Replace("tenant_id between $1 and $1", "tenant_id = $1", StringComparison.Ordinal);
+        return sql.Contains("tenant_id = $1", StringComparison.Ordinal)
+            ? sql
+            : throw new InvalidOperationException("the brand query no longer has the defensive tenant filter the baseline relies on");
+    }
 
     /// <summary>The baseline's command: <see cref="Baseline"/> of <paramref name="productSql"/> with <paramref name="values"/> bound as $1, $2, ...</summary>
     public static NpgsqlCommand BaselineCommand(NpgsqlDataSource pipeline, string productSql, params object[] values)

@@ -91,6 +91,8 @@ public static class TestDatabase
 
         public string Pipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local", Name);
 
+        public string Owner => Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local", Name);
+
         public Task EnsureCreatedAsync() => Databases.GetOrAdd(Name, n => new Lazy<Task>(() => CreateAsync(n))).Value;
     }
 }

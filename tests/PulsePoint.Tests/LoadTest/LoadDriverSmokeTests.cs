@@ -110,43 +110,41 @@ public sealed class LoadDriverSmokeTests
     [Fact]
     public async Task LoadDriver_refuses_a_twin_grain_scenario_without_its_own_silo_and_all_leaves_those_out()
     {
-        var error = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            // Refused before anything connects: no cluster listens on the default gateway here.
-            Assert.Equal(2, await LoadTestCommandLine.RunAsync(["--duration", "1", "cross-brand-rls"], new StringWriter()));
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
-
-        Assert.Contains("cross-brand-rls needs --in-process", error.ToString());
+        // Refused before anything connects: no cluster listens on the default gateway here.
+        var (exit, error) = await RunRefusedAsync("--duration", "1", "cross-brand-rls");
+        Assert.Equal(2, exit);
+        Assert.Contains("cross-brand-rls needs --in-process", error);
         Assert.Equal(["brand-summary-rls", "cross-brand-rls"], ScenarioCatalog.All.Where(s => s.NeedsInProcess).Select(s => s.Name));
     }
 
     [Fact]
     public async Task Paired_refuses_a_scenario_that_writes_before_connecting()
     {
+        var (exit, error) = await RunRefusedAsync("--paired", "tenant-check", "ingest");
+        Assert.Equal(2, exit);
+        Assert.Contains("ingest cannot run --paired", error);
+        Assert.Equal(
+            ["tenant-check", "brand-summary", "cross-brand", "brand-summary-rls", "cross-brand-rls", "brand-sql-rls"],
+            ScenarioCatalog.All.Where(s => s.Pairable).Select(s => s.Name));
+    }
+
+    /// <summary>
+    /// Runs the driver with no database configured, capturing what it writes to stderr. Console.Error is process-wide,
+    /// which is why the tests that swap it live in this one class (xunit runs a class's tests one at a time).
+    /// </summary>
+    private static async Task<(int Exit, string Error)> RunRefusedAsync(params string[] args)
+    {
         var error = new StringWriter();
         var previous = Console.Error;
         Console.SetError(error);
         try
         {
-            // Refused before anything connects (this class swaps Console.Error, so its tests run one at a time).
-            Assert.Equal(2, await LoadTestCommandLine.RunAsync(["--paired", "tenant-check", "ingest"], new StringWriter()));
+            return (await LoadTestCommandLine.RunAsync(args, new StringWriter()), error.ToString());
         }
         finally
         {
             Console.SetError(previous);
         }
-
-        Assert.Contains("ingest cannot run --paired", error.ToString());
-        Assert.Equal(
-            ["tenant-check", "brand-summary", "cross-brand", "brand-summary-rls", "cross-brand-rls", "brand-sql-rls"],
-            ScenarioCatalog.All.Where(s => s.Pairable).Select(s => s.Name));
     }
 
     /// <summary>Runs the driver with an in-process silo on the test database; returns its output and its JSON figures.</summary>
