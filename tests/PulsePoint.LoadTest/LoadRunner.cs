@@ -42,7 +42,7 @@ public static class LoadRunner
     /// latency, what it would sustain alone (Little's law). <c>Ratios</c> holds each pair's PulsePoint ÷ baseline
     /// latency in thousandths.
     /// </summary>
-    public static async Task<(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios)> MeasurePairedAsync(
+    public static Task<(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios)> MeasurePairedAsync(
         string label,
         Func<Random, CancellationToken, Task> pulsePoint,
         Func<Random, CancellationToken, Task> baseline,
@@ -51,21 +51,48 @@ public static class LoadRunner
         ProgressLine progress,
         CancellationToken cancellationToken)
     {
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        return RunPairsAsync(label, pulsePoint, baseline, options, _ => Stopwatch.GetTimestamp() < end, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="MeasurePairedAsync(string, Func{Random, CancellationToken, Task}, Func{Random, CancellationToken, Task}, LoadOptions, TimeSpan, ProgressLine, CancellationToken)"/>,
+    /// but each caller runs exactly <paramref name="pairsPerCaller"/> pairs: a fixed amount of work, whatever the machine's speed.
+    /// </summary>
+    public static Task<(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios)> MeasurePairedAsync(
+        string label,
+        Func<Random, CancellationToken, Task> pulsePoint,
+        Func<Random, CancellationToken, Task> baseline,
+        LoadOptions options,
+        int pairsPerCaller,
+        ProgressLine progress,
+        CancellationToken cancellationToken) =>
+        RunPairsAsync(label, pulsePoint, baseline, options, done => done < pairsPerCaller, progress, cancellationToken);
+
+    /// <summary>Each caller runs pairs while <paramref name="another"/> (given the pairs it has run) says so.</summary>
+    private static async Task<(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios)> RunPairsAsync(
+        string label,
+        Func<Random, CancellationToken, Task> pulsePoint,
+        Func<Random, CancellationToken, Task> baseline,
+        LoadOptions options,
+        Func<int, bool> another,
+        ProgressLine progress,
+        CancellationToken cancellationToken)
+    {
         progress.Phase(label);
         PairedSide product = new(), reference = new();
         var ratios = new IntConcurrentHistogram(1, MaxMicros, 3);
         var start = Stopwatch.GetTimestamp();
-        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         using var reporter = new Timer(_ => progress.Update(
             Stopwatch.GetElapsedTime(start), Interlocked.Read(ref product.Operations), Interlocked.Read(ref product.Errors), product.Latency), null, 1000, 1000);
 
         var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
         {
             var random = new Random(HashCode.Combine(options.Seed, worker));
-            for (var pair = worker; !cancellationToken.IsCancellationRequested && Stopwatch.GetTimestamp() < end; pair++)
+            for (var done = 0; !cancellationToken.IsCancellationRequested && another(done); done++)
             {
                 var seed = random.Next();
-                var baselineFirst = pair % 2 == 1;
+                var baselineFirst = (worker + done) % 2 == 1;
                 var first = await (baselineFirst ? reference : product).TimeAsync(baselineFirst ? baseline : pulsePoint, seed, cancellationToken);
                 var second = await (baselineFirst ? product : reference).TimeAsync(baselineFirst ? pulsePoint : baseline, seed, cancellationToken);
                 var (productMicros, referenceMicros) = baselineFirst ? (second, first) : (first, second);

@@ -40,7 +40,7 @@ public static class LoadTestCommandLine
             : options.Scenarios.Select(name => ScenarioCatalog.All.First(s => s.Name == name)).ToList();
         if (options.Paired && scenarios.FirstOrDefault(s => !s.Pairable) is { } unpairable)
         {
-            Console.Error.WriteLine($"PulsePoint.LoadTest: {unpairable.Name} cannot run --paired (it writes); pairable: {string.Join(", ", ScenarioCatalog.All.Where(s => s.Pairable).Select(s => s.Name))}");
+            Console.Error.WriteLine($"PulsePoint.LoadTest: {unpairable.Name} cannot run --paired (only reads with a baseline pair up); pairable: {string.Join(", ", ScenarioCatalog.All.Where(s => s.Pairable).Select(s => s.Name))}");
             return 2;
         }
 
@@ -159,7 +159,7 @@ public static class LoadTestCommandLine
         return new ScenarioResult(scenario, pulsePoint with { Label = "pulsepoint" }, baseline is null ? null : baseline with { Label = "baseline" }, extra);
     }
 
-    /// <summary>Warm-up and measurement call by call (see <see cref="LoadRunner.MeasurePairedAsync"/>).</summary>
+    /// <summary>Warm-up and measurement call by call, for the configured duration (see <c>LoadRunner.MeasurePairedAsync</c>).</summary>
     private static async Task<ScenarioResult> MeasurePairedAsync(
         Scenario scenario,
         LoadContext context,
