@@ -31,8 +31,9 @@ public sealed class DataSources(IOptions<DatabaseOptions> options) : IAsyncDispo
     // Both roles run a small set of statements over and over: the pipeline's usage insert, id claims and
     // position advance for every event batch; the application role's tenant setting and brand reports. They
     // are prepared on each connection after a few uses, so PostgreSQL does not parse and analyse them every
-    // time (about 0.2 ms per brand report in the server log; plans stay custom per execution unless PostgreSQL
-    // finds a generic one as good). A connection string that sets "Max Auto Prepare" keeps its value.
+    // time (about 0.2 ms per brand report in the server log). After five executions PostgreSQL runs a prepared
+    // statement on a generic plan when that costs no more than the custom ones; the brand reports do (see
+    // BrandSql for what that asks of their SQL). A connection string that sets "Max Auto Prepare" keeps its value.
     private const int AutoPrepare = 32;
 
     /// <summary>

@@ -15,14 +15,16 @@ public static class TestDatabase
 
     private static readonly ConcurrentDictionary<string, Lazy<Task>> Databases = new();
 
-    public static string Owner => Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local");
+    private static readonly ClusterDatabase Main = ForCluster(Name);
 
-    public static string Application => Connection("pulsepoint_app", "PULSEPOINT_PG_APP_PASSWORD", "pulsepoint-app-local");
+    public static string Owner => Main.Owner;
 
-    public static string Pipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local");
+    public static string Application => Main.Application;
+
+    public static string Pipeline => Main.Pipeline;
 
     /// <summary>Creates and migrates the test database once per run; later calls return at once.</summary>
-    public static Task EnsureCreatedAsync() => ForCluster(Name).EnsureCreatedAsync();
+    public static Task EnsureCreatedAsync() => Main.EnsureCreatedAsync();
 
     /// <summary>
     /// A database of its own for a test cluster that writes events beside the shared fixture's cluster: one
@@ -46,7 +48,7 @@ public static class TestDatabase
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
-    private static string Connection(string user, string passwordVariable, string localDefault, string database = Name) =>
+    private static string Connection(string user, string passwordVariable, string localDefault, string database) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
@@ -59,7 +61,8 @@ public static class TestDatabase
 
     private static async Task CreateAsync(string name)
     {
-        var server = Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local", "postgres");
+        // The owner role may create databases; it connects to the server's maintenance database for that.
+        var server = new ClusterDatabase("postgres").Owner;
         try
         {
             await using var admin = NpgsqlDataSource.Create(server);
@@ -79,7 +82,7 @@ public static class TestDatabase
                 "The tests need PostgreSQL: run them with ./deploy/test.sh, or start it with ./deploy/postgres.sh start. " + e.Message, e);
         }
 
-        SchemaMigrator.Migrate(Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local", name));
+        SchemaMigrator.Migrate(new ClusterDatabase(name).Owner);
     }
 
     /// <summary>The connection strings of one cluster's own database (see <see cref="ForCluster"/>).</summary>
