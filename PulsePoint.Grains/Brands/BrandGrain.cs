@@ -151,7 +151,7 @@ internal sealed partial class BrandGrain(
     }
 
     /// <summary>One tenant-scoped read in one round trip (see <see cref="TenantDatabase.ReadAsync{T}"/>).</summary>
-    private async Task<T> ReadAsync<T>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, CancellationToken, Task<T>> read)
+    private async Task<T> ReadAsync<T>(string sql, Action<NpgsqlBatchCommand> bind, Func<NpgsqlDataReader, CancellationToken, Task<T>> read)
     {
         try
         {

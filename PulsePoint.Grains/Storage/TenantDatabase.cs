@@ -39,7 +39,7 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
     public async Task<T> ReadAsync<T>(
         TenantId tenant,
         string sql,
-        Action<NpgsqlCommand>? bind,
+        Action<NpgsqlBatchCommand>? bind,
         Func<NpgsqlDataReader, CancellationToken, Task<T>> read,
         CancellationToken cancellationToken = default)
     {
@@ -49,18 +49,7 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(set);
         var query = new NpgsqlBatchCommand(sql);
         query.Parameters.Add(new NpgsqlParameter { Value = tenant.Value });
-        if (bind is not null)
-        {
-            // Bind through a throw-away command so call sites use the same Bind() helper as elsewhere.
-            using var parameters = new NpgsqlCommand();
-            bind(parameters);
-            foreach (var parameter in parameters.Parameters.ToArray())
-            {
-                parameters.Parameters.Remove(parameter);
-                query.Parameters.Add(parameter);
-            }
-        }
-
+        bind?.Invoke(query);
         batch.BatchCommands.Add(query);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
