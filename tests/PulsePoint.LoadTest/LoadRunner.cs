@@ -42,7 +42,7 @@ public static class LoadRunner
     /// latency, what it would sustain alone (Little's law). <c>Ratios</c> holds each pair's PulsePoint ÷ baseline
     /// latency in thousandths.
     /// </summary>
-    public static Task<(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios)> MeasurePairedAsync(
+    public static Task<PairedResult> MeasurePairedAsync(
         string label,
         Func<Random, CancellationToken, Task> pulsePoint,
         Func<Random, CancellationToken, Task> baseline,
@@ -59,7 +59,7 @@ public static class LoadRunner
     /// As <see cref="MeasurePairedAsync(string, Func{Random, CancellationToken, Task}, Func{Random, CancellationToken, Task}, LoadOptions, TimeSpan, ProgressLine, CancellationToken)"/>,
     /// but each caller runs exactly <paramref name="pairsPerCaller"/> pairs: a fixed amount of work, whatever the machine's speed.
     /// </summary>
-    public static Task<(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios)> MeasurePairedAsync(
+    public static Task<PairedResult> MeasurePairedAsync(
         string label,
         Func<Random, CancellationToken, Task> pulsePoint,
         Func<Random, CancellationToken, Task> baseline,
@@ -70,7 +70,7 @@ public static class LoadRunner
         RunPairsAsync(label, pulsePoint, baseline, options, done => done < pairsPerCaller, progress, cancellationToken);
 
     /// <summary>Each caller runs pairs while <paramref name="another"/> (given the pairs it has run) says so.</summary>
-    private static async Task<(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios)> RunPairsAsync(
+    private static async Task<PairedResult> RunPairsAsync(
         string label,
         Func<Random, CancellationToken, Task> pulsePoint,
         Func<Random, CancellationToken, Task> baseline,
@@ -82,6 +82,7 @@ public static class LoadRunner
         progress.Phase(label);
         PairedSide product = new(), reference = new();
         var ratios = new IntConcurrentHistogram(1, MaxMicros, 3);
+        var blocks = new PairBlocks(TimeSpan.FromSeconds(1));
         var start = Stopwatch.GetTimestamp();
         using var reporter = new Timer(_ => progress.Update(
             Stopwatch.GetElapsedTime(start), Interlocked.Read(ref product.Operations), Interlocked.Read(ref product.Errors), product.Latency), null, 1000, 1000);
@@ -92,6 +93,7 @@ public static class LoadRunner
             for (var done = 0; !cancellationToken.IsCancellationRequested && another(done); done++)
             {
                 var seed = random.Next();
+                var sinceStart = Stopwatch.GetElapsedTime(start);
                 var baselineFirst = (worker + done) % 2 == 1;
                 var first = await (baselineFirst ? reference : product).TimeAsync(baselineFirst ? baseline : pulsePoint, seed, cancellationToken);
                 var second = await (baselineFirst ? product : reference).TimeAsync(baselineFirst ? pulsePoint : baseline, seed, cancellationToken);
@@ -99,14 +101,21 @@ public static class LoadRunner
                 if (productMicros is { } p && referenceMicros is { } r)
                 {
                     ratios.RecordValue(Math.Clamp(p * 1000 / r, 1, MaxMicros));
+                    blocks.Record(sinceStart, p, r);
                 }
             }
         }, cancellationToken)).ToArray();
 
         await Task.WhenAll(workers);
         progress.Done();
-        return (product.Result(label, options.Concurrency), reference.Result(label, options.Concurrency), ratios);
+        return new PairedResult(product.Result(label, options.Concurrency), reference.Result(label, options.Concurrency), ratios, blocks);
     }
+
+    /// <summary>
+    /// What a paired run measured: each side's figures, each pair's PulsePoint ÷ baseline latency (in thousandths),
+    /// and the pairs by one-second block for intervals around the percentile ratios.
+    /// </summary>
+    public sealed record PairedResult(PhaseResult PulsePoint, PhaseResult Baseline, HistogramBase Ratios, PairBlocks Blocks);
 
     /// <summary>One side of a paired run: its latencies, counts and the callers' time spent in it.</summary>
     private sealed class PairedSide

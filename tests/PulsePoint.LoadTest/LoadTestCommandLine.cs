@@ -174,7 +174,7 @@ public static class LoadTestCommandLine
             await LoadRunner.MeasurePairedAsync("paired (warm-up)", pulsePointOnce, baselineOnce, options, options.WarmUp, progress, cancellationToken);
         }
 
-        var (pulsePoint, baseline, ratios) = await LoadRunner.MeasurePairedAsync(
+        var (pulsePoint, baseline, ratios, blocks) = await LoadRunner.MeasurePairedAsync(
             "paired", pulsePointOnce, baselineOnce, options, options.Duration, progress, cancellationToken);
         var extra = new Dictionary<string, double>(await scenario.ExtraFiguresAsync(context, pulsePoint.Operations, cancellationToken))
         {
@@ -182,6 +182,18 @@ public static class LoadTestCommandLine
             ["pair_latency_ratio_p50"] = ratios.TotalCount == 0 ? 0 : ratios.GetValueAtPercentile(50) / 1000.0,
             ["pair_latency_ratio_mean"] = ratios.TotalCount == 0 ? 0 : ratios.GetMean() / 1000.0,
         };
+        foreach (var percentile in new[] { 50, 99 })
+        {
+            // PulsePoint's p50 (p99) ÷ the baseline's, with a 95% block-bootstrap interval (see PairBlocks).
+            if (blocks.Ratio(percentile) is { } interval)
+            {
+                extra[$"p{percentile}_ratio"] = interval.Estimate;
+                extra[$"p{percentile}_ratio_low95"] = interval.Low;
+                extra[$"p{percentile}_ratio_high95"] = interval.High;
+            }
+        }
+
+        extra["blocks"] = blocks.BlockCount;
         return new ScenarioResult(scenario, pulsePoint with { Label = "pulsepoint" }, baseline with { Label = "baseline" }, extra);
     }
 

@@ -22,7 +22,7 @@ public sealed class PairedRunTests
 
         var options = LoadOptions.Parse(["--concurrency", "1", "--paired", "brand-summary"]);
         var run = Stopwatch.StartNew();
-        var (pulsePoint, baseline, ratios) = await LoadRunner.MeasurePairedAsync(
+        var (pulsePoint, baseline, ratios, blocks) = await LoadRunner.MeasurePairedAsync(
             "paired", Operation("pulsepoint"), Operation("baseline"), options, pairsPerCaller: 40, new ProgressLine(), CancellationToken.None);
         run.Stop();
 
@@ -37,6 +37,8 @@ public sealed class PairedRunTests
         Assert.Equal(pairs.Count, pulsePoint.Operations);
         Assert.Equal(pairs.Count, baseline.Operations);
         Assert.Equal(pairs.Count, ratios.TotalCount);
+        // Well under a second of pairs: one block, too few for an interval.
+        Assert.Null(blocks.Ratio(99));
         // Each side's elapsed time is the time its one caller spent in it, so the two add up to at most the run's
         // wall-clock time (not to twice it, as they would if each side were charged the whole run).
         Assert.True(pulsePoint.Elapsed > TimeSpan.Zero && baseline.Elapsed > TimeSpan.Zero);
@@ -48,7 +50,7 @@ public sealed class PairedRunTests
     {
         var draws = 0;
         var options = LoadOptions.Parse(["--concurrency", "1", "--paired", "brand-summary"]);
-        var (pulsePoint, baseline, ratios) = await LoadRunner.MeasurePairedAsync(
+        var (pulsePoint, baseline, ratios, _) = await LoadRunner.MeasurePairedAsync(
             "paired",
             async (_, ct) =>
             {
