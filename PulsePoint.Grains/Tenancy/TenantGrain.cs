@@ -48,8 +48,13 @@ internal sealed partial class TenantGrain(
         _lastCall = time.GetUtcNow();
         await LoadAsync(cancellationToken);
         await LoadCostCountersAsync(cancellationToken);
+        // The first refresh comes after a random ½ to 1½ periods. Tenant grains activated together (a silo's
+        // start, a traffic burst) would otherwise refresh in the same instant every period, and each such burst
+        // grows the application role's connection pool to its size; Npgsql hands idle connections out in turn,
+        // so every later tenant query is spread over more, colder backends (measured: +30% p99 at one caller).
         var period = options.Value.RefreshPeriod;
-        this.RegisterGrainTimer(RefreshOnTimerAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = false });
+        var firstDue = period * (0.5 + Random.Shared.NextDouble());
+        this.RegisterGrainTimer(RefreshOnTimerAsync, new GrainTimerCreationOptions(firstDue, period) { KeepAlive = false });
         ArmIdleCollection();
         ArmAlertSending();
     }

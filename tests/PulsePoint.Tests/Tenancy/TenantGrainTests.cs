@@ -90,6 +90,51 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TenantGrain_first_refresh_comes_after_a_random_half_to_one_and_a_half_periods()
+    {
+        // Forty tenants activated at once. With a fixed first due time their refresh timers would fire together
+        // every period; a grain timer never fires early, so none would refresh sooner than one period after its
+        // activation's read. The rows are written straight to the database, so that read is the grain's first.
+        var tenants = Enumerable.Range(0, 40).Select(_ => TenantId.New()).ToArray();
+        await using (var dataSource = TestDatabase.CreateDataSource(TestDatabase.Application))
+        {
+            var database = new TenantDatabase(dataSource);
+            foreach (var tenant in tenants)
+            {
+                await database.RunAsync(tenant, async session =>
+                {
+                    await using var insert = session.Command("insert into tenants (id, name) values ($1, 'Refresh test')");
+                    await insert.ExecuteNonQueryAsync();
+                });
+            }
+        }
+
+        async Task<TenantSnapshot[]> SnapshotsAsync() => await Task.WhenAll(tenants.Select(async tenant =>
+        {
+            using var scope = TenantScope.Begin(tenant);
+            return await Client.GetGrain<ITenantGrain>(tenant.Value).GetSnapshotAsync();
+        }));
+
+        var activated = await SnapshotsAsync();
+        var period = ClusterFixture.RefreshPeriod;
+        var deadline = DateTime.UtcNow + period * 4;
+        var snapshots = activated;
+        while (snapshots.Any(s => s.TimerRefreshes == 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            snapshots = await SnapshotsAsync();
+        }
+
+        Assert.All(activated, s => Assert.Equal(0, s.TimerRefreshes));
+        Assert.All(snapshots, s => Assert.True(s.TimerRefreshes > 0, "a tenant grain's refresh timer never fired"));
+        // The first refresh's time, from the last one seen and the fixed period after the first.
+        var delays = activated.Zip(snapshots, (a, s) => (s.LoadedAt - period * (s.TimerRefreshes - 1) - a.LoadedAt) / period).ToArray();
+        var shown = string.Join(", ", delays.Select(d => d.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(delays.Min() < 0.9, $"first refreshes after {shown} periods");
+        Assert.True(delays.Min() > 0.4, $"first refreshes after {shown} periods");
+    }
+
+    [Fact]
     public async Task TenantGrain_idle_unknown_tenant_activation_is_collected()
     {
         var unknown = TenantId.New();
