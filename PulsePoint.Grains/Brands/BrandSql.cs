@@ -15,7 +15,8 @@ namespace PulsePoint.Brands;
 /// </para>
 /// <para>
 /// The brand summary keeps the equality. Its scans return one brand's rows (tens to a few thousand), so the
-/// Result node costs next to nothing, and the range form misleads the planner there: with a range on the
+/// Result node costs little (about 6% of the summary's time in PostgreSQL at ~900 orders, measured against the
+/// same query without the defensive filter on orders and ad rows), and the range form misleads the planner there: with a range on the
 /// leading column, PostgreSQL does not count the <c>brand_id</c> condition as narrowing either orders index,
 /// both estimate one row, and the generic plan it keeps for the prepared statement could pick the
 /// (tenant, created_at) index and filter the tenant's other brands out row by row. Measured with 100 tenants
