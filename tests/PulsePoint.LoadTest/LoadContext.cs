@@ -5,7 +5,12 @@ namespace PulsePoint.LoadTest;
 
 /// <summary>What scenarios share: the cluster client, the database roles, the tenants, the options.</summary>
 public sealed class LoadContext(
-    IClusterClient client, NpgsqlDataSource application, NpgsqlDataSource pipeline, LoadOptions options, IReadOnlyList<string>? destinationNames = null)
+    IClusterClient client,
+    NpgsqlDataSource application,
+    NpgsqlDataSource pipeline,
+    LoadOptions options,
+    IReadOnlyList<string>? destinationNames = null,
+    IReadOnlyList<NpgsqlDataSource>? siloDataSources = null)
     : IAsyncDisposable
 {
     public IClusterClient Client { get; } = client;
@@ -25,6 +30,21 @@ public sealed class LoadContext(
     public IReadOnlyList<TenantId> Tenants { get; } = DeriveTenants(options.Seed, options.Tenants);
 
     public TenantId PickTenant(Random random) => Tenants[random.Next(Tenants.Count)];
+
+    /// <summary>
+    /// Closes the idle connections of the driver's data sources and, with <c>--in-process</c>, of the silo's, so a
+    /// scenario's warm-up opens as many connections per role as its callers need. Npgsql hands idle connections
+    /// out first in, first out: a pool left holding more connections than callers (the silo's application pool
+    /// after the tenant grains' activations, say) spreads one caller's calls over several backends, each colder,
+    /// which measured +10% p50 and +30-40% p99 on the same query against a pool of one.
+    /// </summary>
+    public void ClearPools()
+    {
+        foreach (var source in new[] { Application, Pipeline }.Concat(siloDataSources ?? []))
+        {
+            source.Clear();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
