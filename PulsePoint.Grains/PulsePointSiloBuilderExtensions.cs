@@ -24,6 +24,7 @@ public static class PulsePointSiloBuilderExtensions
         services.AddMetrics();
         services.AddSingleton<DataSources>();
         services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().Application));
+        services.AddKeyedSingleton(TenantDatabase.Background, (sp, _) => new TenantDatabase(sp.GetRequiredService<DataSources>().Background));
         services.AddSingleton<TenantMetrics>();
         services.AddSingleton(TimeProvider.System);
         services.AddPulsePointAnalytics(configuration);

@@ -8,12 +8,25 @@ public sealed class DataSources(IOptions<DatabaseOptions> options) : IAsyncDispo
 {
     private readonly Lazy<NpgsqlDataSource> _application = new(() => Create(options.Value.Application, "PulsePoint:Database:Application"));
     private readonly Lazy<NpgsqlDataSource> _pipeline = new(() => Create(options.Value.Pipeline, "PulsePoint:Database:Pipeline"));
+    private readonly Lazy<NpgsqlDataSource> _background = new(() => Create(options.Value.Application, "PulsePoint:Database:Application", BackgroundApplicationName));
+
+    /// <summary>The <c>Application Name</c> of <see cref="Background"/>'s connections, unless the connection string sets one.</summary>
+    public const string BackgroundApplicationName = "pulsepoint-background";
 
     /// <summary>The application role's data source; subject to row-level security.</summary>
     public NpgsqlDataSource Application => _application.Value;
 
     /// <summary>The pipeline role's data source (BYPASSRLS); never used for tenant-facing reads.</summary>
     public NpgsqlDataSource Pipeline => _pipeline.Value;
+
+    /// <summary>
+    /// The application role again, in a pool of its own, for the silo's timed reads (a tenant grain's refresh).
+    /// Npgsql hands idle connections out first in, first out, so every connection a pool holds takes its turn:
+    /// background reads that overlap callers' queries in <see cref="Application"/> would grow that pool past the
+    /// callers' need and spread their queries over more, colder backends (measured at one caller: the same
+    /// query through a pool of three instead of one, +10% p50 and +30-40% p99).
+    /// </summary>
+    public NpgsqlDataSource Background => _background.Value;
 
     public async ValueTask DisposeAsync()
     {
@@ -25,6 +38,11 @@ public sealed class DataSources(IOptions<DatabaseOptions> options) : IAsyncDispo
         if (_pipeline.IsValueCreated)
         {
             await _pipeline.Value.DisposeAsync();
+        }
+
+        if (_background.IsValueCreated)
+        {
+            await _background.Value.DisposeAsync();
         }
     }
 
@@ -42,7 +60,8 @@ public sealed class DataSources(IOptions<DatabaseOptions> options) : IAsyncDispo
     /// </summary>
     /// <param name="connectionString">The role's connection string.</param>
     /// <param name="setting">The configuration key that holds it, named when it is missing.</param>
-    public static NpgsqlDataSource Create(string? connectionString, string setting)
+    /// <param name="applicationName">The connections' <c>Application Name</c> when the string sets none.</param>
+    public static NpgsqlDataSource Create(string? connectionString, string setting, string? applicationName = null)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -55,6 +74,11 @@ public sealed class DataSources(IOptions<DatabaseOptions> options) : IAsyncDispo
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = AutoPrepare;
+        }
+
+        if (applicationName is not null && !given.ContainsKey("Application Name") && !given.ContainsKey("ApplicationName"))
+        {
+            builder.ApplicationName = applicationName;
         }
 
         return NpgsqlDataSource.Create(builder.ConnectionString);

@@ -13,6 +13,9 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
 {
     internal const string SetTenantSql = "select set_config('app.current_tenant_id', $1, true)";
 
+    /// <summary>The service key of the instance over <see cref="DataSources.Background"/>, for the silo's timed reads.</summary>
+    public const string Background = "background";
+
     /// <summary>Runs <paramref name="work"/> in a transaction scoped to <paramref name="tenant"/> and commits it.</summary>
     public async Task<T> RunAsync<T>(TenantId tenant, Func<TenantSession, Task<T>> work, CancellationToken cancellationToken = default)
     {

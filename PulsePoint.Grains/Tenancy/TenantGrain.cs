@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PulsePoint.Billing;
@@ -12,6 +13,7 @@ namespace PulsePoint.Tenancy;
 /// </summary>
 internal sealed partial class TenantGrain(
     TenantDatabase database,
+    [FromKeyedServices(TenantDatabase.Background)] TenantDatabase backgroundDatabase,
     TenantMetrics metrics,
     IOptions<TenancyOptions> options,
     TimeProvider time,
@@ -128,14 +130,15 @@ internal sealed partial class TenantGrain(
     private async Task RefreshOnTimerAsync(CancellationToken cancellationToken)
     {
         _timerRefreshes++;
-        await LoadAsync(cancellationToken);
+        // Its own pool: a refresh overlapping callers' queries must not widen theirs (see DataSources.Background).
+        await LoadAsync(cancellationToken, backgroundDatabase);
         ArmIdleCollection();
         ArmAlertSending();
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    private async Task LoadAsync(CancellationToken cancellationToken, TenantDatabase? source = null)
     {
-        var (status, name, threshold, budget) = await database.ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
+        var (status, name, threshold, budget) = await (source ?? database).ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
             await reader.ReadAsync(ct)
                 ? (FromColumn(reader.GetString(1)), reader.GetString(0),
                     reader.IsDBNull(2) ? (decimal?)null : reader.GetDecimal(2),

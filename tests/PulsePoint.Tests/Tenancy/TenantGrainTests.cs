@@ -135,6 +135,38 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TenantGrain_refreshes_read_through_a_pool_of_their_own()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+        using var scope = TenantScope.Begin(tenant);
+        var grain = Client.GetGrain<ITenantGrain>(tenant.Value);
+        var deadline = DateTime.UtcNow + ClusterFixture.RefreshPeriod * 4;
+        while ((await grain.GetSnapshotAsync()).TimerRefreshes == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True((await grain.GetSnapshotAsync()).TimerRefreshes > 0, "the refresh timer never fired");
+        // The application role's sessions are visible to it in full: the background pool's connections carry
+        // their own application name, and what they last ran is a tenant grain's read of its row.
+        await using var dataSource = TestDatabase.CreateDataSource(TestDatabase.Application);
+        await using var sessions = dataSource.CreateCommand(
+            "select query from pg_stat_activity where usename = current_user and application_name = $1 and pid <> pg_backend_pid()");
+        sessions.Parameters.Add(new Npgsql.NpgsqlParameter { Value = DataSources.BackgroundApplicationName });
+        var queries = new List<string>();
+        await using (var reader = await sessions.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                queries.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.NotEmpty(queries);
+        Assert.All(queries, query => Assert.Contains("from tenants where id = $1", query));
+    }
+
+    [Fact]
     public async Task TenantGrain_idle_unknown_tenant_activation_is_collected()
     {
         var unknown = TenantId.New();
