@@ -78,7 +78,9 @@ public sealed class LoadOptions
           --no-baseline          skip the baseline phases
           --paired               alternate PulsePoint and baseline call by call, each pair with the same
                                  tenant, brand and range, so both meet the same moments of the machine
-                                 (read scenarios only; closed loop; adds the pairs' median latency ratio)
+                                 (read scenarios only; closed loop; clears the connection pools after the
+                                 warm-up; adds the pairs' median latency ratio and, from 10 s of pairs,
+                                 the p50 and p99 ratios with 95% bounds)
           --json FILE            write every figure as JSON
           --max-error-rate F     exit 1 when errors/operations exceeds F (0.01)
           --in-process           host a silo inside the driver (ports --silo-port, --gateway-port)

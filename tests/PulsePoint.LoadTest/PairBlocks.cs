@@ -8,24 +8,20 @@ namespace PulsePoint.LoadTest;
 /// as wide as the spells make it.
 /// </summary>
 /// <remarks>
-/// Latencies are counted in logarithmic buckets 1% wide, from 1 µs to <see cref="MaxMicros"/>; the ratios are
+/// Latencies are counted in logarithmic buckets 1% wide, from 1 µs to <see cref="LoadRunner.MaxMicros"/>; the ratios are
 /// therefore exact to about 1%, which is finer than any run repeats to.
 /// </remarks>
 public sealed class PairBlocks(TimeSpan blockLength)
 {
-    public const long MaxMicros = 120_000_000;
-
     /// <summary>Below this many blocks no interval is given: a few blocks say nothing about the spread between them.</summary>
     public const int MinimumBlocks = 10;
 
     private static readonly double LogStep = Math.Log(1.01);
-    private static readonly int Buckets = Bucket(MaxMicros) + 1;
+    private static readonly int Buckets = Bucket(LoadRunner.MaxMicros) + 1;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Block> _blocks = new();
 
     public int BlockCount => _blocks.Count;
-
-    public TimeSpan BlockLength => blockLength;
 
     /// <summary>Counts one pair that completed on both sides, started <paramref name="sinceStart"/> after the run began.</summary>
     public void Record(TimeSpan sinceStart, long productMicros, long referenceMicros)
@@ -52,8 +48,8 @@ public sealed class PairBlocks(TimeSpan blockLength)
         var (low, high) = (Buckets, -1);
         foreach (var block in blocks)
         {
-            (low, high) = (Math.Min(low, Math.Min(block.Lowest(block.Product), block.Lowest(block.Reference))),
-                Math.Max(high, Math.Max(block.Highest(block.Product), block.Highest(block.Reference))));
+            (low, high) = (Math.Min(low, Math.Min(Lowest(block.Product), Lowest(block.Reference))),
+                Math.Max(high, Math.Max(Highest(block.Product), Highest(block.Reference))));
         }
 
         var width = high - low + 1;
@@ -98,7 +94,7 @@ public sealed class PairBlocks(TimeSpan blockLength)
             blocks.Length);
     }
 
-    private static int Bucket(long micros) => (int)(Math.Log(Math.Clamp(micros, 1, MaxMicros)) / LogStep);
+    private static int Bucket(long micros) => (int)(Math.Log(Math.Clamp(micros, 1, LoadRunner.MaxMicros)) / LogStep);
 
     /// <summary>The geometric middle of the bucket holding the value at <paramref name="percentile"/>.</summary>
     private static double ValueAt(long[] counts, int offset, double percentile)
@@ -118,14 +114,16 @@ public sealed class PairBlocks(TimeSpan blockLength)
         return Math.Exp((offset + counts.Length - 0.5) * LogStep);
     }
 
+    /// <summary>The first bucket with a count, or <see cref="Buckets"/> when there is none.</summary>
+    private static int Lowest(long[] counts) => Array.FindIndex(counts, c => c > 0) is var i and >= 0 ? i : Buckets;
+
+    /// <summary>The last bucket with a count, or -1 when there is none.</summary>
+    private static int Highest(long[] counts) => Array.FindLastIndex(counts, c => c > 0);
+
     private sealed class Block
     {
         public readonly long[] Product = new long[Buckets];
         public readonly long[] Reference = new long[Buckets];
-
-        public int Lowest(long[] counts) => Array.FindIndex(counts, c => c > 0) is var i and >= 0 ? i : Buckets;
-
-        public int Highest(long[] counts) => Array.FindLastIndex(counts, c => c > 0);
     }
 }
 
