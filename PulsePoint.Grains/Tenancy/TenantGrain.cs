@@ -48,7 +48,7 @@ internal sealed partial class TenantGrain(
     {
         _tenant = new TenantId(this.GetPrimaryKey());
         _lastCall = time.GetUtcNow();
-        await LoadAsync(cancellationToken);
+        await LoadAsync(database, cancellationToken);
         await LoadCostCountersAsync(cancellationToken);
         // The first refresh comes after a random ½ to 1½ periods. Tenant grains activated together (a silo's
         // start, a traffic burst) would otherwise refresh in the same instant every period, and each such burst
@@ -92,7 +92,7 @@ internal sealed partial class TenantGrain(
             await using var insert = session.Command(InsertSql).Bind(name.Trim()).Bind(dailyCostThresholdUsd);
             await insert.ExecuteNonQueryAsync(session.CancellationToken);
         });
-        await LoadAsync(CancellationToken.None);
+        await LoadAsync(database, CancellationToken.None);
         ArmIdleCollection();
         return Snapshot();
     }
@@ -104,7 +104,7 @@ internal sealed partial class TenantGrain(
     async Task<TenantSnapshot> ITenantGrain.RefreshAsync()
     {
         _lastCall = time.GetUtcNow();
-        await LoadAsync(CancellationToken.None);
+        await LoadAsync(database, CancellationToken.None);
         ArmIdleCollection();
         return Snapshot();
     }
@@ -131,14 +131,14 @@ internal sealed partial class TenantGrain(
     {
         _timerRefreshes++;
         // Its own pool: a refresh overlapping callers' queries must not widen theirs (see DataSources.Background).
-        await LoadAsync(cancellationToken, backgroundDatabase);
+        await LoadAsync(backgroundDatabase, cancellationToken);
         ArmIdleCollection();
         ArmAlertSending();
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken, TenantDatabase? source = null)
+    private async Task LoadAsync(TenantDatabase source, CancellationToken cancellationToken)
     {
-        var (status, name, threshold, budget) = await (source ?? database).ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
+        var (status, name, threshold, budget) = await source.ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
             await reader.ReadAsync(ct)
                 ? (FromColumn(reader.GetString(1)), reader.GetString(0),
                     reader.IsDBNull(2) ? (decimal?)null : reader.GetDecimal(2),

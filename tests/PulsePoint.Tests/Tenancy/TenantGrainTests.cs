@@ -151,8 +151,8 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         // their own application name, and what they last ran is a tenant grain's read of its row.
         await using var dataSource = TestDatabase.CreateDataSource(TestDatabase.Application);
         await using var sessions = dataSource.CreateCommand(
-            "select query from pg_stat_activity where usename = current_user and application_name = $1 and pid <> pg_backend_pid()");
-        sessions.Parameters.Add(new Npgsql.NpgsqlParameter { Value = DataSources.BackgroundApplicationName });
+            "select query from pg_stat_activity where usename = current_user and application_name = $1 and pid <> pg_backend_pid()")
+            .Bind(DataSources.BackgroundApplicationName);
         var queries = new List<string>();
         await using (var reader = await sessions.ExecuteReaderAsync())
         {
