@@ -146,6 +146,10 @@ public sealed class EventTracker
     /// <param name="brandId">The brand concerned, if any.</param>
     /// <param name="userId">Who asked, if known.</param>
     /// <param name="requestId">Trace id; default the W3C trace id of <see cref="Activity.Current"/>.</param>
+    /// <param name="budgetReservationId">
+    /// The hard-budget reservation the call was made under (<c>ITenantGrain.ReserveBudgetAsync</c>), if any: the budget
+    /// then counts the call once, not once for the commit and again for this event.
+    /// </param>
     /// <param name="cancellationToken">Stops waiting (and retrying); the event may still be stored.</param>
     /// <returns>The stored event, with its id.</returns>
     /// <exception cref="ArgumentException">A required argument is missing, e.g. an empty <paramref name="model"/>.</exception>
@@ -157,9 +161,9 @@ public sealed class EventTracker
         long? tokensCacheRead = null, long? tokensCacheWrite = null, decimal? costUsd = null, double? accuracyScore = null,
         bool wasCached = false, string? fallbackUsed = null, string eventType = EventTypes.AiAnswerGenerated,
         TenantId? tenant = null, Guid? brandId = null, string? userId = null, string? requestId = null,
-        CancellationToken cancellationToken = default) =>
+        Guid? budgetReservationId = null, CancellationToken cancellationToken = default) =>
         StoreAsync(AiGeneration(model, tokensInput, tokensOutput, duration, tokensCacheRead, tokensCacheWrite, costUsd, accuracyScore,
-            wasCached, fallbackUsed, eventType, tenant, brandId, userId, requestId), cancellationToken);
+            wasCached, fallbackUsed, eventType, tenant, brandId, userId, requestId, budgetReservationId), cancellationToken);
 
     /// <summary>Builds (and validates) the event <see cref="TrackAiGenerationAsync"/> stores, without sending it.</summary>
     /// <inheritdoc cref="TrackAiGenerationAsync" path="/param"/>
@@ -168,7 +172,8 @@ public sealed class EventTracker
         string model, long tokensInput, long tokensOutput, TimeSpan duration,
         long? tokensCacheRead = null, long? tokensCacheWrite = null, decimal? costUsd = null, double? accuracyScore = null,
         bool wasCached = false, string? fallbackUsed = null, string eventType = EventTypes.AiAnswerGenerated,
-        TenantId? tenant = null, Guid? brandId = null, string? userId = null, string? requestId = null)
+        TenantId? tenant = null, Guid? brandId = null, string? userId = null, string? requestId = null,
+        Guid? budgetReservationId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         return Checked(Build(tenant, requestId, userId, brandId, EventCategory.AiOperations, eventType, nameof(TrackAiGenerationAsync)) with
@@ -184,6 +189,7 @@ public sealed class EventTracker
             WasCached = wasCached,
             FallbackUsed = fallbackUsed,
             Status = fallbackUsed is null ? EventStatus.Success : EventStatus.Partial,
+            BudgetReservationId = budgetReservationId,
         });
     }
 

@@ -87,4 +87,14 @@ public sealed record StructuredEvent
 
     /// <summary>The schema version of this record.</summary>
     [Id(24)] public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>
+    /// For an AI event: the hard-budget reservation (<c>ITenantGrain.ReserveBudgetAsync</c>) its call was made
+    /// under. The budget then counts the call once, as the larger of the reservation's committed cost and the
+    /// events' recorded cost, instead of adding the two.
+    /// </summary>
+    [Id(25)] public Guid? BudgetReservationId { get; init; }
+
+    /// <summary>Named string values beyond the fixed fields; at most 32, see <see cref="StructuredEventValidator"/>.</summary>
+    [Id(26)] public EventAttributes? Attributes { get; init; }
 }

@@ -60,11 +60,14 @@ public sealed class BigQueryAnalyticsWarehouse(BigQueryQueryClient client, IOpti
         ORDER BY event_type
         """;
 
-    /// <summary>Cost per UTC day.</summary>
+    /// <summary>
+    /// Billed AI spend per UTC day: the cost of AI events, which equals the ledger's. Other events' costs
+    /// (a caller-reported cost, a cost alert's level of spend) are not spend.
+    /// </summary>
     public static string DailyCostSql(string table) => $"""
         SELECT DATE(`timestamp`) AS day, SUM(cost_usd) AS cost_usd, COUNT(*) AS events
         FROM {table}
-        WHERE {InRange} AND cost_usd IS NOT NULL
+        WHERE {InRange} AND category = @category AND cost_usd IS NOT NULL
         GROUP BY day
         ORDER BY day
         """;
@@ -110,7 +113,7 @@ public sealed class BigQueryAnalyticsWarehouse(BigQueryQueryClient client, IOpti
 
     /// <inheritdoc />
     public Task<IReadOnlyList<(DateOnly Day, decimal CostUsd, long Events)>> DailyCostAsync(TenantId tenant, AnalyticsRange range, CancellationToken cancellationToken) =>
-        QueryAsync(DailyCostSql, tenant, range, [], (r, i) => (
+        QueryAsync(DailyCostSql, tenant, range, [BigQueryParameter.String("category", EventNames.Of(EventCategory.AiOperations))], (r, i) => (
             Required(r.GetDate(i, "day"), "day"),
             Required(r.GetNumeric(i, "cost_usd"), "cost_usd"),
             Required(r.GetInt64(i, "events"), "events")), cancellationToken);

@@ -56,10 +56,12 @@ public sealed class DuckDbAnalyticsWarehouse(Func<CancellationToken, Task<DuckDB
         order by event_type
         """;
 
+    // Billed AI spend: the cost of AI events, which equals the ledger's. Other events' costs (a caller-reported
+    // cost, a cost alert's level of spend) are not spend.
     public const string DailyCostSql = $"""
         select cast(timezone('UTC', "timestamp") as date) as day, sum(cost_usd), count(*)
         from observability_events
-        where {InRange} and cost_usd is not null
+        where {InRange} and category = $category and cost_usd is not null
         group by day
         order by day
         """;
@@ -97,7 +99,8 @@ public sealed class DuckDbAnalyticsWarehouse(Func<CancellationToken, Task<DuckDB
 
     /// <inheritdoc />
     public Task<IReadOnlyList<(DateOnly Day, decimal CostUsd, long Events)>> DailyCostAsync(TenantId tenant, AnalyticsRange range, CancellationToken cancellationToken) =>
-        QueryAsync(DailyCostSql, tenant, range, [], r => (DateOnly.FromDateTime(r.GetDateTime(0)), r.GetDecimal(1), r.GetInt64(2)), cancellationToken);
+        QueryAsync(DailyCostSql, tenant, range, [("category", EventNames.Of(EventCategory.AiOperations))],
+            r => (DateOnly.FromDateTime(r.GetDateTime(0)), r.GetDecimal(1), r.GetInt64(2)), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<EventTypeErrorRate>> ErrorRatesAsync(TenantId tenant, AnalyticsRange range, CancellationToken cancellationToken) =>

@@ -9,7 +9,7 @@ public sealed class BudgetState
 {
     [Id(0)] public DateOnly Day { get; set; }
 
-    /// <summary>Actual cost committed on <see cref="Day"/>.</summary>
+    /// <summary>Actual cost committed on <see cref="Day"/>, all reservations (the sum of <see cref="Committed"/>).</summary>
     [Id(1)] public decimal CommittedUsd { get; set; }
 
     /// <summary>Open reservations: id → held amount and expiry.</summary>
@@ -17,4 +17,7 @@ public sealed class BudgetState
 
     /// <summary>Recently settled reservation ids → when, so a repeated commit is not counted twice.</summary>
     [Id(3)] public Dictionary<Guid, DateTimeOffset> Settled { get; set; } = [];
+
+    /// <summary>Reservations committed on <see cref="Day"/> → their actual cost.</summary>
+    [Id(4)] public Dictionary<Guid, decimal> Committed { get; set; } = [];
 }

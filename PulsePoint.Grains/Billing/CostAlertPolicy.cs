@@ -35,7 +35,20 @@ public static class CostAlertPolicy
             $"pulsepoint/cost.alert/{tenant}/{day:yyyy-MM-dd}/{fraction.ToString("0.######", CultureInfo.InvariantCulture)}"));
     }
 
-    /// <summary>The BILLING <c>cost.alert</c> event for <paramref name="alert"/>.</summary>
+    /// <summary>The attribute names a <c>cost.alert</c> event carries its figures under (USD amounts as exact decimal text).</summary>
+    public const string SpendAttribute = "cost.spend_usd";
+
+    /// <inheritdoc cref="SpendAttribute"/>
+    public const string ThresholdAttribute = "cost.threshold_usd";
+
+    /// <inheritdoc cref="SpendAttribute"/>
+    public const string FractionAttribute = "cost.threshold_fraction";
+
+    /// <summary>
+    /// The BILLING <c>cost.alert</c> event for <paramref name="alert"/>. It reports a level of spend, which is
+    /// not spend: the figures go in its attributes, never in <see cref="StructuredEvent.CostUsd"/>, which cost
+    /// reports sum.
+    /// </summary>
     public static StructuredEvent ToEvent(TenantId tenant, CostAlert alert) => new()
     {
         EventId = alert.EventId,
@@ -45,9 +58,12 @@ public static class CostAlertPolicy
         Severity = alert.Severity,
         Status = EventStatus.Success,
         Timestamp = alert.RaisedAt,
-        CostUsd = alert.SpendUsd,
         ErrorCode = string.Create(CultureInfo.InvariantCulture, $"cost_threshold_{alert.Fraction * 100:0.##}pct"),
         ErrorMessage = string.Create(CultureInfo.InvariantCulture,
-            $"AI spend on {alert.Day:yyyy-MM-dd} (UTC) reached {alert.SpendUsd:0.00####} USD, {alert.Fraction * 100:0.##}% of the daily threshold of {alert.ThresholdUsd:0.00} USD"),
+            $"AI spend on {alert.Day:yyyy-MM-dd} (UTC) reached {Money.Format(alert.SpendUsd)} USD, {alert.Fraction * 100:0.##}% of the daily threshold of {Money.Format(alert.ThresholdUsd)} USD"),
+        Attributes = EventAttributes.Of(
+            (SpendAttribute, alert.SpendUsd.ToString(CultureInfo.InvariantCulture)),
+            (ThresholdAttribute, alert.ThresholdUsd.ToString(CultureInfo.InvariantCulture)),
+            (FractionAttribute, alert.Fraction.ToString(CultureInfo.InvariantCulture))),
     };
 }

@@ -1,9 +1,13 @@
+using System.Globalization;
+using PulsePoint.Events;
+
 namespace PulsePoint.Billing;
 
 /// <summary>
 /// The one place an AI event's cost is computed. Input, output, cache-read and cache-write tokens are
 /// each priced at their own rate (a proportional split of a total is wrong whenever the rates differ).
-/// A cost the caller gave is kept as is. An event that cannot be priced is marked unpriced — never $0.
+/// A cost the caller gave is kept as is. An event that cannot be priced is marked unpriced — never $0:
+/// an unknown model or rate, or tokens reported only as a total without the split into kinds.
 /// </summary>
 public static class CostCalculator
 {
@@ -13,6 +17,11 @@ public static class CostCalculator
     public const string UnpricedSource = "unpriced";
 
     /// <summary>Prices one event's tokens with <paramref name="catalog"/> at <paramref name="at"/>, unless <paramref name="callerCostUsd"/> is given.</summary>
+    /// <remarks>
+    /// <paramref name="totalTokens"/> is the total the event reported, if any. Tokens beyond the four kinds
+    /// given have no rate: an event whose total exceeds their sum (or that gave only a total) is unpriced
+    /// rather than billed for part of its tokens.
+    /// </remarks>
     public static AiCost Price(
         PricingCatalog catalog,
         string? model,
@@ -21,11 +30,20 @@ public static class CostCalculator
         long outputTokens,
         long cacheReadTokens,
         long cacheWriteTokens,
-        decimal? callerCostUsd)
+        decimal? callerCostUsd,
+        long? totalTokens = null)
     {
         if (callerCostUsd is { } given)
         {
             return new AiCost(null, null, null, null, given, CallerSource, null);
+        }
+
+        var split = inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
+        if (totalTokens is { } total && total > split)
+        {
+            return Unpriced(split == 0
+                ? $"only a total of {total} tokens was given, without the input/output split that prices them"
+                : $"the total of {total} tokens is {total - split} more than the input, output and cache tokens given, which alone have rates");
         }
 
         var price = catalog.Find(model, at);
@@ -51,6 +69,29 @@ public static class CostCalculator
         var cacheRead = Cost(cacheReadTokens, price.CacheReadPerMTok ?? 0m);
         var cacheWrite = Cost(cacheWriteTokens, price.CacheWritePerMTok ?? 0m);
         return new AiCost(input, output, cacheRead, cacheWrite, input + output + cacheRead + cacheWrite, "catalog:" + price.Version, null);
+    }
+
+    /// <summary>
+    /// The problem with a priced cost larger than one event may carry (<see cref="StructuredEventValidator.MaxCostUsd"/>),
+    /// naming the token field that costs the most; null when the cost is within bounds or unpriced.
+    /// </summary>
+    public static InvalidEventException? CheckLimit(AiCost cost)
+    {
+        if (cost.TotalUsd is not { } total || total <= StructuredEventValidator.MaxCostUsd)
+        {
+            return null;
+        }
+
+        (string Field, decimal? Usd)[] parts =
+        [
+            (nameof(StructuredEvent.TokensInput), cost.InputUsd),
+            (nameof(StructuredEvent.TokensOutput), cost.OutputUsd),
+            (nameof(StructuredEvent.TokensCacheRead), cost.CacheReadUsd),
+            (nameof(StructuredEvent.TokensCacheWrite), cost.CacheWriteUsd),
+        ];
+        var field = parts.MaxBy(p => p.Usd ?? 0m).Field;
+        return new InvalidEventException(field, string.Create(CultureInfo.InvariantCulture,
+            $"prices the event at {total} USD ({cost.PriceSource}), above the {StructuredEventValidator.MaxCostUsd:N0} USD one event may cost"));
     }
 
     // Exact: tokens are integers and prices have at most 6 decimals, so the result has at most 12.

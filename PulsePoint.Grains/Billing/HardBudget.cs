@@ -1,11 +1,12 @@
 namespace PulsePoint.Billing;
 
 /// <summary>
-/// The hard-budget arithmetic over a <see cref="BudgetState"/>. Today's spend is the larger of the
-/// actual cost committed through reservations and the cost recorded from AI events: the same calls
-/// usually reach the grain both ways, so adding the two would count each call twice, and the larger
-/// undercounts neither a backend that reserves without tracking events nor one that tracks without
-/// reserving. Open holds count on top of that.
+/// The hard-budget arithmetic over a <see cref="BudgetState"/>. All of today's recorded AI spend counts,
+/// and each call counts once: an AI event that names no reservation counts its recorded cost; a
+/// reservation counts the larger of its own amount (the actual cost once committed, the estimate while
+/// held) and the recorded cost of the events that named it. So a backend that reserves and tracks the
+/// same call is not charged twice, one that tracks without reserving is not charged less, and one that
+/// commits without tracking still has its commits counted.
 /// </summary>
 public static class HardBudget
 {
@@ -17,6 +18,7 @@ public static class HardBudget
         {
             state.Day = today;
             state.CommittedUsd = 0m;
+            state.Committed.Clear();
             changed = true;
         }
 
@@ -38,7 +40,24 @@ public static class HardBudget
 
     public static decimal HeldUsd(BudgetState state) => state.Held.Values.Sum(h => h.AmountUsd);
 
-    /// <summary>Budget left: budget − max(committed, recorded) − held (may be negative after an overrun).</summary>
-    public static decimal Remaining(decimal budgetUsd, BudgetState state, decimal recordedUsd) =>
-        budgetUsd - Math.Max(state.CommittedUsd, recordedUsd) - HeldUsd(state);
+    /// <summary>
+    /// Today's spend as the budget counts it.
+    /// </summary>
+    /// <param name="state">The rolled budget ledger of today.</param>
+    /// <param name="recordedUsd">The cost of all of today's AI events.</param>
+    /// <param name="reservedUsd">The part of <paramref name="recordedUsd"/> per reservation its events named.</param>
+    public static BudgetSpend Count(BudgetState state, decimal recordedUsd, IReadOnlyDictionary<Guid, decimal> reservedUsd)
+    {
+        var unreserved = recordedUsd - reservedUsd.Values.Sum();
+        var reservations = 0m;
+        foreach (var id in state.Committed.Keys.Union(state.Held.Keys).Union(reservedUsd.Keys))
+        {
+            var own = state.Committed.TryGetValue(id, out var committed) ? committed
+                : state.Held.TryGetValue(id, out var hold) ? hold.AmountUsd
+                : 0m;
+            reservations += Math.Max(own, reservedUsd.GetValueOrDefault(id));
+        }
+
+        return new BudgetSpend(unreserved, reservations);
+    }
 }

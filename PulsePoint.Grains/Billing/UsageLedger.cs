@@ -18,7 +18,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         tenant_id, event_id, brand_id, model, operation,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
         input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd,
-        price_source, unpriced, recorded_at
+        price_source, unpriced, recorded_at, budget_reservation_id
         """;
 
     // The records as rows, in the order AddRecords binds them.
@@ -26,11 +26,11 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
                $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
                $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[],
-               $16::text[], $17::timestamptz[])
+               $16::text[], $17::timestamptz[], $18::uuid[])
             as u(tenant_id, event_id, brand_id, model, operation,
                  input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
                  input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost,
-                 price_source, recorded_at)
+                 price_source, recorded_at, budget_reservation_id)
         """;
 
     // ON CONFLICT on the (tenant_id, event_id) key: a retry never bills twice; the row is the billing
@@ -44,7 +44,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
                u.model, u.operation,
                u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
                u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
-               u.price_source, u.total_cost is null, u.recorded_at
+               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id
           from
         """ + " " + Records + """
         on conflict (tenant_id, event_id) do nothing
@@ -59,7 +59,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         select u.tenant_id, u.event_id, u.brand_id, u.model, u.operation,
                u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
                u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
-               u.price_source, u.total_cost is null, u.recorded_at
+               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id
           from
         """ + " " + Records;
 
@@ -75,8 +75,9 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
          order by 1, 2
         """;
 
-    // The same aggregation, with the statement's snapshot (pg_current_snapshot() is the snapshot the
-    // statement reads with); one row with nulls when there is no usage.
+    // The same aggregation per day and model, plus each day's cost per budget reservation (rows whose
+    // model is null), with the statement's snapshot (pg_current_snapshot() is the snapshot the statement
+    // reads with); one row with nulls when there is no usage.
     private const string CountersSql = """
         select s.snapshot, d.*
           from (select pg_current_snapshot()::text as snapshot) s
@@ -84,11 +85,12 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
                 select (recorded_at at time zone 'UTC')::date as day, model,
                        count(*), sum(input_tokens)::bigint, sum(output_tokens)::bigint,
                        sum(cache_read_tokens)::bigint, sum(cache_write_tokens)::bigint, sum(total_tokens)::bigint,
-                       coalesce(sum(total_cost_usd), 0), count(*) filter (where unpriced)
+                       coalesce(sum(total_cost_usd), 0), count(*) filter (where unpriced), budget_reservation_id
                   from ai_token_usage
                  where tenant_id = $1 and recorded_at >= $2 and recorded_at < $3
-                 group by 1, 2) d on true
-         order by d.day, d.model
+                 group by grouping sets ((1, model), (1, budget_reservation_id))
+                having grouping(model) = 0 or budget_reservation_id is not null) d on true
+         order by d.day, d.model, d.budget_reservation_id
         """;
 
     /// <summary>
@@ -143,36 +145,56 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         return inserted;
     }
 
-    /// <summary>Sums records per tenant, then per UTC day and model: one <see cref="UsageBatch"/> per tenant.</summary>
+    /// <summary>
+    /// Sums records per tenant, then per UTC day and model (and, for records that name a budget reservation,
+    /// per day and reservation): one <see cref="UsageBatch"/> per tenant.
+    /// </summary>
     public static IReadOnlyDictionary<TenantId, UsageBatch> Summarize(IEnumerable<UsageRecord> records, long? transactionId) =>
         records.GroupBy(r => r.Tenant).ToDictionary(
             t => t.Key,
-            t => new UsageBatch(t.GroupBy(r => (r.Day, r.Model))
-                .Select(g => g.Select(r => r.ToLine()).Aggregate((a, b) => a.Add(b)))
-                .OrderBy(l => l.Day).ThenBy(l => l.Model, StringComparer.Ordinal)
-                .ToArray(), transactionId));
+            t => new UsageBatch(
+                t.GroupBy(r => (r.Day, r.Model))
+                    .Select(g => g.Select(r => r.ToLine()).Aggregate((a, b) => a.Add(b)))
+                    .OrderBy(l => l.Day).ThenBy(l => l.Model, StringComparer.Ordinal)
+                    .ToArray(),
+                t.Where(r => r.BudgetReservationId is not null)
+                    .GroupBy(r => (r.Day, Reservation: r.BudgetReservationId!.Value))
+                    .Select(g => new ReservationUsage(g.Key.Day, g.Key.Reservation, g.Sum(r => r.Cost.TotalUsd ?? 0m)))
+                    .ToArray(),
+                transactionId));
 
     /// <summary>
     /// Like <see cref="ReadDaysAsync"/>, plus the snapshot the read saw, so the tenant grain can tell
     /// which later-announced batches its load already counted.
     /// </summary>
-    public Task<(IReadOnlyList<UsageLine> Lines, PgSnapshot Snapshot)> ReadCountersAsync(TenantId tenant, DateOnly from, DateOnly to, CancellationToken ct = default)
+    public Task<(UsageBatch Usage, PgSnapshot Snapshot)> ReadCountersAsync(TenantId tenant, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         var (start, end) = Range(from, to);
         return tenants.ReadAsync(tenant, CountersSql, c => c.Bind(start).Bind(end), async (reader, token) =>
         {
             var lines = new List<UsageLine>();
+            var reserved = new List<ReservationUsage>();
             PgSnapshot? snapshot = null;
             while (await reader.ReadAsync(token))
             {
                 snapshot ??= PgSnapshot.Parse(reader.GetString(0));
-                if (!reader.IsDBNull(1))
+                if (reader.IsDBNull(1))
+                {
+                    continue;
+                }
+
+                if (!reader.IsDBNull(2))
                 {
                     lines.Add(ReadLine(reader, 1));
                 }
+                else
+                {
+                    reserved.Add(new ReservationUsage(reader.GetFieldValue<DateOnly>(1), reader.GetGuid(11), reader.GetDecimal(9)));
+                }
             }
 
-            return ((IReadOnlyList<UsageLine>)lines, snapshot ?? throw new InvalidOperationException("the counters query returned no snapshot"));
+            var snapshotSeen = snapshot ?? throw new InvalidOperationException("the counters query returned no snapshot");
+            return (new UsageBatch(lines, reserved, null), snapshotSeen);
         }, ct);
     }
 
@@ -236,5 +258,6 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         parameters.AddArray(NpgsqlDbType.Numeric, records.Select(r => r.Cost.TotalUsd));
         parameters.AddArray(NpgsqlDbType.Text, records.Select(r => r.Cost.PriceSource));
         parameters.AddArray(NpgsqlDbType.TimestampTz, records.Select(r => r.RecordedAt.ToUniversalTime()));
+        parameters.AddArray(NpgsqlDbType.Uuid, records.Select(r => r.BudgetReservationId));
     }
 }

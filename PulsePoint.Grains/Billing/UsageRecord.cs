@@ -16,7 +16,8 @@ public sealed record UsageRecord(
     long CacheWriteTokens,
     long TotalTokens,
     AiCost Cost,
-    DateTimeOffset RecordedAt)
+    DateTimeOffset RecordedAt,
+    Guid? BudgetReservationId = null)
 {
     /// <summary>The model column's value for an AI event that names no model (it is then unpriced).</summary>
     public const string UnknownModel = "unknown";
@@ -42,7 +43,7 @@ public sealed record UsageRecord(
         var output = e.TokensOutput ?? 0;
         var cacheRead = e.TokensCacheRead ?? 0;
         var cacheWrite = e.TokensCacheWrite ?? 0;
-        var cost = CostCalculator.Price(catalog, e.AiModel, e.Timestamp, input, output, cacheRead, cacheWrite, e.CostUsd);
+        var cost = CostCalculator.Price(catalog, e.AiModel, e.Timestamp, input, output, cacheRead, cacheWrite, e.CostUsd, e.TokensUsed);
         return new UsageRecord(
             e.TenantId,
             e.EventId,
@@ -55,7 +56,8 @@ public sealed record UsageRecord(
             cacheWrite,
             e.TokensUsed ?? input + output + cacheRead + cacheWrite,
             cost,
-            e.Timestamp.ToUniversalTime());
+            e.Timestamp.ToUniversalTime(),
+            e.BudgetReservationId);
     }
 
     /// <summary>This record as a one-event usage line.</summary>

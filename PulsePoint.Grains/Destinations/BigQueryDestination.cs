@@ -259,7 +259,7 @@ public sealed partial class BigQueryDestination : IEventDestination
         ("tokens_output", "INT64", false),
         ("tokens_cache_read", "INT64", false),
         ("tokens_cache_write", "INT64", false),
-        ("cost_usd", "NUMERIC", false),
+        ("cost_usd", "BIGNUMERIC", false),
         ("accuracy_score", "FLOAT64", false),
         ("was_cached", "BOOL", true),
         ("fallback_used", "STRING", false),
@@ -267,6 +267,8 @@ public sealed partial class BigQueryDestination : IEventDestination
         ("error_message", "STRING", false),
         ("ai_model", "STRING", false),
         ("schema_version", "INT64", true),
+        ("budget_reservation_id", "STRING", false),
+        ("attributes", "STRING", false),
     ];
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "BigQuery: {Count} rows inserted into {Dataset}")]

@@ -34,10 +34,10 @@ public sealed record BigQueryQueryResult(IReadOnlyList<string> Columns, IReadOnl
     public double? GetFloat64(int row, string column) =>
         Cell(row, column, ["FLOAT64", "FLOAT"]) is { } v ? double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
 
-    /// <summary>A NUMERIC cell (exact decimal, 9 digits of scale), null for NULL.</summary>
+    /// <summary>A NUMERIC or BIGNUMERIC cell (exact decimal; money is BIGNUMERIC, 12 places), null for NULL.</summary>
     /// <exception cref="FormatException">The column is of another type, or the cell is not a decimal number.</exception>
     public decimal? GetNumeric(int row, string column) =>
-        Cell(row, column, ["NUMERIC"]) is { } v ? decimal.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
+        Cell(row, column, ["NUMERIC", "BIGNUMERIC"]) is { } v ? decimal.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
 
     /// <summary>A DATE cell (<c>yyyy-MM-dd</c>), null for NULL.</summary>
     /// <exception cref="FormatException">The column is of another type, or the cell is not a date.</exception>

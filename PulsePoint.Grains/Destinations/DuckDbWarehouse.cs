@@ -20,7 +20,8 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
     private const string Columns = """
         event_id, request_id, tenant_id, user_id, brand_id, category, event_type, severity, status, "timestamp",
         duration_ms, cpu_time_ms, tokens_used, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write,
-        cost_usd, accuracy_score, was_cached, fallback_used, error_code, error_message, ai_model, schema_version
+        cost_usd, accuracy_score, was_cached, fallback_used, error_code, error_message, ai_model, schema_version,
+        budget_reservation_id, attributes
         """;
 
     // The staging table is temporary (per connection) and has no key: a batch may repeat an event.
@@ -231,7 +232,7 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
             .AppendValue(e.TokensOutput)
             .AppendValue(e.TokensCacheRead)
             .AppendValue(e.TokensCacheWrite)
-            .AppendValue(e.CostUsd is { } cost ? Math.Round(cost, 6, MidpointRounding.ToEven) : null)
+            .AppendValue(e.CostUsd)
             .AppendValue(e.AccuracyScore)
             .AppendValue(e.WasCached)
             .AppendValue(e.FallbackUsed)
@@ -239,6 +240,8 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
             .AppendValue(e.ErrorMessage)
             .AppendValue(e.AiModel)
             .AppendValue(e.SchemaVersion)
+            .AppendValue(e.BudgetReservationId)
+            .AppendValue(e.Attributes?.ToJson())
             .EndRow();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DuckDB warehouse: {Delivered} events delivered, {Inserted} new")]

@@ -33,15 +33,37 @@ internal sealed class DuckDbWarehouseFile
             tokens_output bigint,
             tokens_cache_read bigint,
             tokens_cache_write bigint,
-            cost_usd decimal(18, 6),
+            cost_usd decimal(24, 12),
             accuracy_score double,
             was_cached boolean not null,
             fallback_used varchar,
             error_code varchar,
             error_message varchar,
             ai_model varchar,
-            schema_version integer not null
+            schema_version integer not null,
+            budget_reservation_id uuid,
+            attributes varchar
         )
+        """;
+
+    // A file written before cost_usd held 12 decimals and the last two columns existed: its rows are copied
+    // into a table of the current definition, in one transaction. The columns it has, in its order:
+    private const string FirstColumns = """
+        event_id, request_id, tenant_id, user_id, brand_id, category, event_type, severity, status, "timestamp",
+        duration_ms, cpu_time_ms, tokens_used, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write,
+        cost_usd, accuracy_score, was_cached, fallback_used, error_code, error_message, ai_model, schema_version
+        """;
+
+    private const string IsFirstDefinitionSql = """
+        select count(*) from information_schema.columns
+         where table_name = 'observability_events' and column_name = 'attributes'
+        """;
+
+    private const string UpgradeSql = $"""
+        create table observability_events_upgrade {TableDefinitionSql};
+        insert into observability_events_upgrade ({FirstColumns}) select {FirstColumns} from observability_events;
+        drop table observability_events;
+        alter table observability_events_upgrade rename to observability_events;
         """;
 
     private static readonly Dictionary<string, DuckDbWarehouseFile> Opened = new(StringComparer.Ordinal);
@@ -106,6 +128,22 @@ internal sealed class DuckDbWarehouseFile
         }
     }
 
+    private static void UpgradeIfOld(DuckDBConnection connection)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = IsFirstDefinitionSql;
+        if (Convert.ToInt64(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var upgrade = connection.CreateCommand();
+        upgrade.CommandText = UpgradeSql;
+        upgrade.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
     private static DuckDbWarehouseFile OpenFile(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
@@ -129,6 +167,7 @@ internal sealed class DuckDbWarehouseFile
             using var create = connection.CreateCommand();
             create.CommandText = CreateTableSql;
             create.ExecuteNonQuery();
+            UpgradeIfOld(connection);
             return new DuckDbWarehouseFile(path, writerLock, connection);
         }
         catch (Exception e) when (e is not DuckDbWarehouseLockedException)

@@ -32,7 +32,7 @@ internal static class EventJson
         if (e.TokensOutput is { } output) json.WriteNumber("tokens_output", output);
         if (e.TokensCacheRead is { } cacheRead) json.WriteNumber("tokens_cache_read", cacheRead);
         if (e.TokensCacheWrite is { } cacheWrite) json.WriteNumber("tokens_cache_write", cacheWrite);
-        // Money as a decimal string, never through a double (BigQuery NUMERIC accepts the string form).
+        // Money as a decimal string, never through a double (BigQuery BIGNUMERIC accepts the string form).
         if (e.CostUsd is { } cost) json.WriteString("cost_usd", cost.ToString(CultureInfo.InvariantCulture));
         if (e.AccuracyScore is { } accuracy) json.WriteNumber("accuracy_score", accuracy);
         json.WriteBoolean("was_cached", e.WasCached);
@@ -41,6 +41,9 @@ internal static class EventJson
         WriteIfSet(json, "error_message", e.ErrorMessage);
         WriteIfSet(json, "ai_model", e.AiModel);
         json.WriteNumber("schema_version", e.SchemaVersion);
+        if (e.BudgetReservationId is { } reservation) json.WriteString("budget_reservation_id", reservation);
+        // A JSON object as text: one shape for Pub/Sub subscribers and BigQuery, which takes JSON values as strings.
+        if (e.Attributes is { } attributes) json.WriteString("attributes", attributes.ToJson());
         json.WriteEndObject();
     }
 

@@ -12,7 +12,11 @@ public static class EventRows
     public const string EventColumns =
         "tenant_id, event_id, occurred_at, request_id, user_id, brand_id, category, event_type, severity, status, " +
         "duration_ms, cpu_time_ms, tokens_used, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, " +
-        "cost_usd, accuracy_score, was_cached, fallback_used, error_code, error_message, ai_model, schema_version";
+        "cost_usd, accuracy_score, was_cached, fallback_used, error_code, error_message, ai_model, schema_version, " +
+        "budget_reservation_id, attributes";
+
+    /// <summary>How many <see cref="EventColumns"/> there are: the ordinal of the first column after them.</summary>
+    public const int EventColumnCount = 27;
 
     public const string CopySql =
         "copy observability_events (" + EventColumns + ", shard, position, batch_size) from stdin (format binary)";
@@ -45,6 +49,8 @@ public static class EventRows
         await copy.WriteNullableAsync(e.ErrorMessage, NpgsqlDbType.Text, ct);
         await copy.WriteNullableAsync(e.AiModel, NpgsqlDbType.Text, ct);
         await copy.WriteAsync(e.SchemaVersion, NpgsqlDbType.Integer, ct);
+        await copy.WriteNullableAsync(e.BudgetReservationId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteNullableAsync(e.Attributes?.ToJson(), NpgsqlDbType.Jsonb, ct);
         await copy.WriteAsync(shard, NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(position, NpgsqlDbType.Bigint, ct);
         await copy.WriteAsync(batchSize, NpgsqlDbType.Integer, ct);
@@ -78,6 +84,53 @@ public static class EventRows
         ErrorMessage = Nullable<string>(r, o + 22),
         AiModel = Nullable<string>(r, o + 23),
         SchemaVersion = r.GetInt32(o + 24),
+        BudgetReservationId = r.IsDBNull(o + 25) ? null : r.GetGuid(o + 25),
+        Attributes = r.IsDBNull(o + 26) ? null : EventAttributes.FromJson(r.GetString(o + 26)),
+    };
+
+    /// <summary>
+    /// The <see cref="StructuredEvent"/> property a column of <c>observability_events</c> or <c>ai_token_usage</c>
+    /// holds, to name the field when PostgreSQL refuses a value; null for a column no single property fills.
+    /// </summary>
+    public static string? PropertyOf(string? column) => column is not null && Properties.TryGetValue(column, out var property) ? property : null;
+
+    private static readonly Dictionary<string, string> Properties = new(StringComparer.Ordinal)
+    {
+        ["event_id"] = nameof(StructuredEvent.EventId),
+        ["tenant_id"] = nameof(StructuredEvent.TenantId),
+        ["occurred_at"] = nameof(StructuredEvent.Timestamp),
+        ["recorded_at"] = nameof(StructuredEvent.Timestamp),
+        ["request_id"] = nameof(StructuredEvent.RequestId),
+        ["user_id"] = nameof(StructuredEvent.UserId),
+        ["brand_id"] = nameof(StructuredEvent.BrandId),
+        ["category"] = nameof(StructuredEvent.Category),
+        ["event_type"] = nameof(StructuredEvent.EventType),
+        ["operation"] = nameof(StructuredEvent.EventType),
+        ["severity"] = nameof(StructuredEvent.Severity),
+        ["status"] = nameof(StructuredEvent.Status),
+        ["duration_ms"] = nameof(StructuredEvent.DurationMs),
+        ["cpu_time_ms"] = nameof(StructuredEvent.CpuTimeMs),
+        ["tokens_used"] = nameof(StructuredEvent.TokensUsed),
+        ["total_tokens"] = nameof(StructuredEvent.TokensUsed),
+        ["tokens_input"] = nameof(StructuredEvent.TokensInput),
+        ["input_tokens"] = nameof(StructuredEvent.TokensInput),
+        ["tokens_output"] = nameof(StructuredEvent.TokensOutput),
+        ["output_tokens"] = nameof(StructuredEvent.TokensOutput),
+        ["tokens_cache_read"] = nameof(StructuredEvent.TokensCacheRead),
+        ["cache_read_tokens"] = nameof(StructuredEvent.TokensCacheRead),
+        ["tokens_cache_write"] = nameof(StructuredEvent.TokensCacheWrite),
+        ["cache_write_tokens"] = nameof(StructuredEvent.TokensCacheWrite),
+        ["cost_usd"] = nameof(StructuredEvent.CostUsd),
+        ["total_cost_usd"] = nameof(StructuredEvent.CostUsd),
+        ["accuracy_score"] = nameof(StructuredEvent.AccuracyScore),
+        ["fallback_used"] = nameof(StructuredEvent.FallbackUsed),
+        ["error_code"] = nameof(StructuredEvent.ErrorCode),
+        ["error_message"] = nameof(StructuredEvent.ErrorMessage),
+        ["ai_model"] = nameof(StructuredEvent.AiModel),
+        ["model"] = nameof(StructuredEvent.AiModel),
+        ["schema_version"] = nameof(StructuredEvent.SchemaVersion),
+        ["budget_reservation_id"] = nameof(StructuredEvent.BudgetReservationId),
+        ["attributes"] = nameof(StructuredEvent.Attributes),
     };
 
     private static T? Nullable<T>(NpgsqlDataReader r, int ordinal) where T : class => r.IsDBNull(ordinal) ? null : r.GetFieldValue<T>(ordinal);

@@ -183,7 +183,7 @@ internal sealed partial class EventSinkGrain(
         var outcomes = await pending.Completion.Task;
         for (var j = 0; j < acceptedIndex.Count; j++)
         {
-            results[acceptedIndex[j]] = new EventAppendResult(pending.Events[j].EventId, outcomes[j]);
+            results[acceptedIndex[j]] = outcomes[j];
         }
 
         return results;
@@ -249,13 +249,15 @@ internal sealed partial class EventSinkGrain(
         var unique = new List<StructuredEvent>();
         foreach (var e in batch.SelectMany(p => p.Events))
         {
-            if (seen.Add((e.TenantId.Value, e.EventId)))
+            if (seen.Add(Key(e)))
             {
                 unique.Add(e);
             }
         }
 
         var count = batch.Sum(p => p.Events.Length);
+        var flush = new Flush();
+        Exception? failure = null;
         try
         {
             using var timeout = new CancellationTokenSource(Options.FlushTimeout, time);
@@ -264,32 +266,34 @@ internal sealed partial class EventSinkGrain(
                 await _relay.InitializeAsync(timeout.Token);
             }
 
-            _lastPosition ??= await store.LastPositionAsync(_shard, timeout.Token);
-            var write = await store.WriteAsync(_shard, unique, _lastPosition.Value, timeout.Token);
-            _lastPosition = write.LastPosition;
-            var stored = write.Stored;
-            var first = write.FirstPosition;
-            var committedAt = time.GetUtcNow();
+            await WriteIsolatingAsync(unique, flush, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            // The commit may or may not have happened: read the position again before the next flush.
+            _lastPosition = null;
+            failure = e is NpgsqlException or TimeoutException or OperationCanceledException
+                ? new EventSinkUnavailableException(
+                    $"PostgreSQL did not commit the event batch of shard {_shard} " +
+                    (e is NpgsqlException ? "" : $"within {Options.FlushTimeout.TotalSeconds:0.###} s ") +
+                    $"({e.GetType().Name}: {e.Message}). The events are not acknowledged; retry them (appends are idempotent).")
+                : e;
+            LogFlushFailed(logger, e, _shard, count);
+        }
+        finally
+        {
+            _buffered -= count;
+        }
 
-            var fresh = stored.Select(e => (e.TenantId.Value, e.EventId)).ToHashSet();
-            foreach (var pending in batch)
+        // Every write that committed is delivered and counted, even when a later part of the flush failed.
+        var committedAt = time.GetUtcNow();
+        var stored = 0;
+        foreach (var write in flush.Writes)
+        {
+            stored += write.Stored.Count;
+            if (write.Stored.Count > 0)
             {
-                var outcomes = new EventAppendOutcome[pending.Events.Length];
-                for (var i = 0; i < outcomes.Length; i++)
-                {
-                    // The first occurrence of a new id claims it; any later one in this batch is the retry.
-                    outcomes[i] = fresh.Remove((pending.Events[i].TenantId.Value, pending.Events[i].EventId))
-                        ? EventAppendOutcome.Stored
-                        : EventAppendOutcome.AlreadyStored;
-                }
-
-                pending.Completion.TrySetResult(outcomes);
-            }
-
-            metrics.Flushed(count, stored.Count, time.GetElapsedTime(started));
-            if (stored.Count > 0)
-            {
-                _relay.Committed(stored.Select((e, i) => new CommittedEvent(e, first + i, committedAt)).ToArray());
+                _relay.Committed(write.Stored.Select((e, i) => new CommittedEvent(e, write.FirstPosition + i, committedAt)).ToArray());
             }
 
             if (write.Usage.Inserted.Count > 0)
@@ -299,27 +303,85 @@ internal sealed partial class EventSinkGrain(
                 _ = AddUsageToTenantsAsync(write.Usage.PerTenant());
             }
         }
-        catch (Exception e)
+
+        if (flush.Writes.Count > 0)
         {
-            // The commit may or may not have happened: read the position again before the next flush.
-            _lastPosition = null;
-            var error = e is NpgsqlException or TimeoutException or OperationCanceledException
-                ? new EventSinkUnavailableException(
-                    $"PostgreSQL did not commit the event batch of shard {_shard} " +
-                    (e is NpgsqlException ? "" : $"within {Options.FlushTimeout.TotalSeconds:0.###} s ") +
-                    $"({e.GetType().Name}: {e.Message}). The events are not acknowledged; retry them (appends are idempotent).")
-                : e;
-            LogFlushFailed(logger, e, _shard, count);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(error);
-            }
+            metrics.Flushed(count, stored, time.GetElapsedTime(started));
         }
-        finally
+
+        if (flush.Rejected.Count > 0)
         {
-            _buffered -= count;
+            metrics.Rejected(flush.Rejected.Count);
+        }
+
+        var fresh = flush.Writes.SelectMany(w => w.Stored).Select(Key).ToHashSet();
+        foreach (var pending in batch)
+        {
+            // An append is answered when each of its events was decided by a write that committed (or was
+            // rejected alone); any other waits for a retry after the failure.
+            if (failure is not null && !pending.Events.All(e => flush.Decided.Contains(Key(e))))
+            {
+                pending.Completion.TrySetException(failure);
+                continue;
+            }
+
+            var results = new EventAppendResult[pending.Events.Length];
+            for (var i = 0; i < results.Length; i++)
+            {
+                var e = pending.Events[i];
+                // The first occurrence of a new id claims it; any later one in this batch is the retry.
+                results[i] = flush.Rejected.TryGetValue(Key(e), out var rejection)
+                    ? new EventAppendResult(e.EventId, EventAppendOutcome.Rejected, rejection.Field, rejection.Error)
+                    : new EventAppendResult(e.EventId, fresh.Remove(Key(e)) ? EventAppendOutcome.Stored : EventAppendOutcome.AlreadyStored);
+            }
+
+            pending.Completion.TrySetResult(results);
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="events"/> in one transaction. When PostgreSQL refuses it for the data (SQLSTATE
+    /// class 22, data exception, or 23, integrity violation) rather than for availability, no event was
+    /// stored; the events are split in halves and each half written on its own, down to the single event
+    /// that is refused alone. So one tenant's bad event costs the others a few more transactions, never
+    /// their events. Any other error ends the flush.
+    /// </summary>
+    private async Task WriteIsolatingAsync(IReadOnlyList<StructuredEvent> events, Flush flush, CancellationToken ct)
+    {
+        try
+        {
+            _lastPosition ??= await store.LastPositionAsync(_shard, ct);
+            var write = await store.WriteAsync(_shard, events, _lastPosition.Value, ct);
+            _lastPosition = write.LastPosition;
+            flush.Writes.Add(write);
+            foreach (var rejection in write.Rejected)
+            {
+                flush.Rejected[Key(rejection.Event)] = rejection;
+            }
+
+            flush.Decided.UnionWith(events.Select(Key));
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal))
+        {
+            // Rolled back; read the position again rather than trust what this activation last saw.
+            _lastPosition = null;
+            if (events.Count == 1)
+            {
+                var field = EventRows.PropertyOf(e.ColumnName) ?? nameof(StructuredEvent);
+                LogEventRefused(logger, _shard, e.SqlState, e.ConstraintName);
+                flush.Rejected[Key(events[0])] = new EventRejection(events[0], field,
+                    $"was refused by PostgreSQL ({e.SqlState}: {e.MessageText}); the other events of its batch were stored");
+                flush.Decided.Add(Key(events[0]));
+                return;
+            }
+
+            var half = events.Count / 2;
+            await WriteIsolatingAsync(events.Take(half).ToArray(), flush, ct);
+            await WriteIsolatingAsync(events.Skip(half).ToArray(), flush, ct);
+        }
+    }
+
+    private static (Guid, Guid) Key(StructuredEvent e) => (e.TenantId.Value, e.EventId);
 
     /// <summary>
     /// Hands each tenant's committed usage to its tenant grain (today's counters, cost alerts). The
@@ -352,17 +414,15 @@ internal sealed partial class EventSinkGrain(
     }
 
     /// <summary>
-    /// The event exactly as PostgreSQL will return it (UTC, microseconds, cost to 8 decimals), so that
-    /// destinations get the same values whether the relay hands them over from memory or reads them back.
+    /// The event exactly as PostgreSQL will return it (UTC, microseconds), so that destinations get the same
+    /// values whether the relay hands them over from memory or reads them back. Its cost needs nothing: the
+    /// validator admits only costs the columns hold exactly.
     /// </summary>
     private static StructuredEvent AsStored(StructuredEvent e)
     {
         var utc = e.Timestamp.ToUniversalTime();
         var timestamp = new DateTimeOffset(utc.Ticks - utc.Ticks % 10, TimeSpan.Zero);
-        var cost = e.CostUsd is { } c ? Math.Round(c, 8, MidpointRounding.AwayFromZero) : (decimal?)null;
-        return timestamp == e.Timestamp && timestamp.Offset == e.Timestamp.Offset && cost == e.CostUsd
-            ? e
-            : e with { Timestamp = timestamp, CostUsd = cost };
+        return timestamp == e.Timestamp && timestamp.Offset == e.Timestamp.Offset ? e : e with { Timestamp = timestamp };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} could not load its outbox cursors at activation")]
@@ -374,12 +434,26 @@ internal sealed partial class EventSinkGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}'s usage from event sink shard {Shard} was stored but not added to its live counters; they catch up when the tenant grain re-activates")]
     private static partial void LogUsageNotCounted(ILogger logger, Exception exception, Guid tenantId, int shard);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} refused one event that PostgreSQL rejected ({SqlState}, constraint {Constraint}); the rest of its batch was stored")]
+    private static partial void LogEventRefused(ILogger logger, int shard, string sqlState, string? constraint);
+
     private sealed class PendingAppend(StructuredEvent[] events, long arrivedAt)
     {
         public StructuredEvent[] Events { get; } = events;
 
         public long ArrivedAt { get; } = arrivedAt;
 
-        public TaskCompletionSource<EventAppendOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<EventAppendResult[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>What one flush's writes committed and refused.</summary>
+    private sealed class Flush
+    {
+        public List<EventWrite> Writes { get; } = [];
+
+        public Dictionary<(Guid, Guid), EventRejection> Rejected { get; } = [];
+
+        /// <summary>Events a committed write or a refusal has answered for.</summary>
+        public HashSet<(Guid, Guid)> Decided { get; } = [];
     }
 }

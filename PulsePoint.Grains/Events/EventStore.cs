@@ -72,9 +72,11 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
     /// event that bills by its usage row, any other in <c>observability_event_ids</c>), COPYs the new
     /// events with the shard's next positions in list order (warnings last), and writes the new AI events'
     /// usage rows (see <see cref="WriteOnceAsync"/>). So an event is stored, billed and warned about
-    /// together or not at all, and a retry does none of it twice. Creates a missing daily partition and
-    /// retries once. <paramref name="lastPosition"/> is the shard's last committed position as the caller
-    /// knows it; when another writer has moved it since, the write reads it again and is redone.
+    /// together or not at all, and a retry does none of it twice. An event whose priced cost is above
+    /// what one event may cost is left out and returned in <see cref="EventWrite.Rejected"/>. Creates a
+    /// missing daily partition and retries once. <paramref name="lastPosition"/> is the shard's last
+    /// committed position as the caller knows it; when another writer has moved it since, the write reads
+    /// it again and is redone.
     /// </summary>
     public async Task<EventWrite> WriteAsync(int shard, IReadOnlyList<StructuredEvent> events, long lastPosition, CancellationToken ct)
     {
@@ -82,11 +84,18 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
         var usage = new Dictionary<(Guid, Guid), UsageRecord>();
         var rows = new List<StructuredEvent>(events.Count);
         var warnings = new List<StructuredEvent>();
+        var rejected = new List<EventRejection>();
         foreach (var e in events)
         {
             if (UsageRecord.FromEvent(e, catalog) is not { } record)
             {
                 rows.Add(e);
+                continue;
+            }
+
+            if (CostCalculator.CheckLimit(record.Cost) is { } problem)
+            {
+                rejected.Add(new EventRejection(e, problem.Field, problem.Message));
                 continue;
             }
 
@@ -96,24 +105,26 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
                 warnings.Add(UnpricedUsagePolicy.ToEvent(e, record));
             }
 
-            // An AI event the caller did not price carries the catalog's cost, so the compliance store,
-            // the bus and the warehouse's cost reports agree with ai_token_usage.
-            rows.Add(e.CostUsd is null && record.Cost.TotalUsd is { } priced
-                ? e with { CostUsd = Math.Round(priced, 8, MidpointRounding.AwayFromZero) }
-                : e);
+            // An AI event the caller did not price carries the catalog's cost (exact: at most 12 decimals),
+            // so the compliance store, the bus and the warehouse's cost reports agree with ai_token_usage.
+            rows.Add(e.CostUsd is null && record.Cost.TotalUsd is { } priced ? e with { CostUsd = priced } : e);
         }
 
         rows.AddRange(warnings);
+        if (rows.Count == 0)
+        {
+            return new EventWrite([], lastPosition, new UsageInsert([], null)) { Rejected = rejected };
+        }
 
         try
         {
-            return await WriteOnceAsync(shard, rows, usage, lastPosition, ct);
+            return await WriteOnceAsync(shard, rows, usage, lastPosition, ct) with { Rejected = rejected };
         }
         catch (PostgresException e) when (e.SqlState == CheckViolation && e.Message.Contains("no partition", StringComparison.Ordinal))
         {
             var days = rows.Select(x => DateOnly.FromDateTime(x.Timestamp.UtcDateTime)).ToArray();
             await CreatePartitionsAsync(days.Min(), days.Max(), ct);
-            return await WriteOnceAsync(shard, rows, usage, lastPosition, ct);
+            return await WriteOnceAsync(shard, rows, usage, lastPosition, ct) with { Rejected = rejected };
         }
     }
 
@@ -145,7 +156,10 @@ public sealed class EventStore(DataSources dataSources, PricingCatalogSource pri
         var rows = new List<CommittedEvent>();
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new CommittedEvent(EventRows.Read(reader), reader.GetInt64(25), new DateTimeOffset(reader.GetFieldValue<DateTime>(26), TimeSpan.Zero)));
+            rows.Add(new CommittedEvent(
+                EventRows.Read(reader),
+                reader.GetInt64(EventRows.EventColumnCount),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(EventRows.EventColumnCount + 1), TimeSpan.Zero)));
         }
 
         return rows;

@@ -18,6 +18,8 @@ internal sealed partial class TenantGrain
 
     // Usage per UTC day (today and yesterday) and model.
     private readonly Dictionary<DateOnly, Dictionary<string, UsageLine>> _usage = [];
+    // The part of that usage's cost whose events named a budget reservation, per UTC day and reservation.
+    private readonly Dictionary<DateOnly, Dictionary<Guid, decimal>> _reserved = [];
     private PgSnapshot? _countersSnapshot;
     private decimal? _dailyCostThresholdUsd;
     private decimal? _dailyBudgetUsd;
@@ -37,11 +39,7 @@ internal sealed partial class TenantGrain
         }
 
         var today = billingClock.Today;
-        foreach (var line in batch.Lines.Where(l => l.Day >= today.AddDays(-1)))
-        {
-            Add(line);
-        }
-
+        Add(batch, today);
         PruneUsage(today);
         await RaiseAlertsAsync(today);
     }
@@ -66,9 +64,9 @@ internal sealed partial class TenantGrain
 
     async Task ITenantGrain.SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd)
     {
-        if (dailyCostThresholdUsd is < 0)
+        if (dailyCostThresholdUsd is { } threshold)
         {
-            throw new ArgumentOutOfRangeException(nameof(dailyCostThresholdUsd), "A daily cost threshold cannot be negative.");
+            Money.Check(threshold, nameof(dailyCostThresholdUsd));
         }
 
         await UpdateTenantAsync(UpdateThresholdSql, dailyCostThresholdUsd);
@@ -78,9 +76,9 @@ internal sealed partial class TenantGrain
 
     async Task ITenantGrain.SetDailyBudgetAsync(decimal? dailyBudgetUsd)
     {
-        if (dailyBudgetUsd is < 0)
+        if (dailyBudgetUsd is { } budgetUsd)
         {
-            throw new ArgumentOutOfRangeException(nameof(dailyBudgetUsd), "A daily budget cannot be negative.");
+            Money.Check(budgetUsd, nameof(dailyBudgetUsd));
         }
 
         await UpdateTenantAsync(UpdateBudgetSql, dailyBudgetUsd);
@@ -89,10 +87,7 @@ internal sealed partial class TenantGrain
 
     async Task<BudgetReservation> ITenantGrain.ReserveBudgetAsync(decimal estimatedCostUsd)
     {
-        if (estimatedCostUsd < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(estimatedCostUsd), "An estimated cost cannot be negative.");
-        }
+        Money.Check(estimatedCostUsd, nameof(estimatedCostUsd));
 
         if (_dailyBudgetUsd is not { } budget)
         {
@@ -103,7 +98,7 @@ internal sealed partial class TenantGrain
         var now = billingClock.Now;
         var state = budgetState.State;
         var rolled = HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout);
-        var remaining = HardBudget.Remaining(budget, state, RecordedTodayUsd());
+        var remaining = budget - CountToday(state).CountedUsd;
         if (estimatedCostUsd > remaining)
         {
             if (rolled)
@@ -123,10 +118,7 @@ internal sealed partial class TenantGrain
 
     async Task<BudgetSettlement> ITenantGrain.CommitBudgetAsync(Guid reservationId, decimal actualCostUsd)
     {
-        if (actualCostUsd < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(actualCostUsd), "An actual cost cannot be negative.");
-        }
+        Money.Check(actualCostUsd, nameof(actualCostUsd));
 
         if (_dailyBudgetUsd is null && budgetState.State.Held.Count == 0)
         {
@@ -144,10 +136,12 @@ internal sealed partial class TenantGrain
         // Held or not (expired, unknown), the money was spent: it counts against today once.
         var held = state.Held.Remove(reservationId, out var hold);
         state.CommittedUsd += actualCostUsd;
+        state.Committed[reservationId] = actualCostUsd;
         state.Settled[reservationId] = now;
         await WriteBudgetAsync(() =>
         {
             state.CommittedUsd -= actualCostUsd;
+            state.Committed.Remove(reservationId);
             state.Settled.Remove(reservationId);
             if (held)
             {
@@ -190,17 +184,21 @@ internal sealed partial class TenantGrain
             CommittedUsd = budgetState.State.CommittedUsd,
             Held = new(budgetState.State.Held),
             Settled = new(budgetState.State.Settled),
+            Committed = new(budgetState.State.Committed),
         };
         HardBudget.Roll(state, billingClock.Today, billingClock.Now, Billing.ReservationTimeout);
-        var recorded = RecordedTodayUsd();
+        var spend = CountToday(state);
         return Task.FromResult(new BudgetStatus(
             state.Day,
             _dailyBudgetUsd,
             state.CommittedUsd,
-            recorded,
+            RecordedTodayUsd(),
             HardBudget.HeldUsd(state),
-            _dailyBudgetUsd is { } budget ? HardBudget.Remaining(budget, state, recorded) : null,
-            state.Held.Count));
+            _dailyBudgetUsd - spend.CountedUsd,
+            state.Held.Count,
+            spend.UnreservedUsd,
+            spend.ReservationsUsd,
+            spend.CountedUsd));
     }
 
     async Task<UsageReport> ITenantGrain.GetUsageReportAsync(DateOnly from, DateOnly to) =>
@@ -214,36 +212,51 @@ internal sealed partial class TenantGrain
         }
 
         var today = billingClock.Today;
-        var (lines, snapshot) = await usageLedger.ReadCountersAsync(_tenant, today.AddDays(-1), today, cancellationToken);
+        var (usage, snapshot) = await usageLedger.ReadCountersAsync(_tenant, today.AddDays(-1), today, cancellationToken);
         _usage.Clear();
-        foreach (var line in lines)
-        {
-            Add(line);
-        }
-
+        _reserved.Clear();
+        Add(usage, today);
         _countersSnapshot = snapshot;
     }
 
-    private void Add(UsageLine line)
+    /// <summary>Adds <paramref name="batch"/>'s lines of today and yesterday to the counters.</summary>
+    private void Add(UsageBatch batch, DateOnly today)
     {
-        if (!_usage.TryGetValue(line.Day, out var models))
+        foreach (var line in batch.Lines.Where(l => l.Day >= today.AddDays(-1)))
         {
-            _usage[line.Day] = models = new Dictionary<string, UsageLine>(StringComparer.Ordinal);
+            if (!_usage.TryGetValue(line.Day, out var models))
+            {
+                _usage[line.Day] = models = new Dictionary<string, UsageLine>(StringComparer.Ordinal);
+            }
+
+            models[line.Model] = models.TryGetValue(line.Model, out var existing) ? existing.Add(line) : line;
         }
 
-        models[line.Model] = models.TryGetValue(line.Model, out var existing) ? existing.Add(line) : line;
+        foreach (var reserved in batch.Reserved.Where(r => r.Day >= today.AddDays(-1)))
+        {
+            if (!_reserved.TryGetValue(reserved.Day, out var reservations))
+            {
+                _reserved[reserved.Day] = reservations = [];
+            }
+
+            reservations[reserved.ReservationId] = reservations.GetValueOrDefault(reserved.ReservationId) + reserved.CostUsd;
+        }
     }
 
     private void PruneUsage(DateOnly today)
     {
-        foreach (var day in _usage.Keys.Where(d => d < today.AddDays(-1)).ToArray())
+        foreach (var day in _usage.Keys.Union(_reserved.Keys).Where(d => d < today.AddDays(-1)).ToArray())
         {
             _usage.Remove(day);
+            _reserved.Remove(day);
         }
     }
 
     private decimal RecordedTodayUsd() =>
         _usage.TryGetValue(billingClock.Today, out var models) ? models.Values.Sum(l => l.CostUsd) : 0m;
+
+    private BudgetSpend CountToday(BudgetState state) =>
+        HardBudget.Count(state, RecordedTodayUsd(), _reserved.GetValueOrDefault(billingClock.Today) ?? []);
 
     /// <summary>
     /// Raises each newly crossed fraction once: recorded in grain storage first (so no restart repeats

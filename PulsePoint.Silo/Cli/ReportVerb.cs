@@ -5,6 +5,7 @@ using DuckDB.NET.Data;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PulsePoint.Analytics;
+using PulsePoint.Billing;
 using PulsePoint.Destinations;
 using PulsePoint.Silo.Hosting;
 using PulsePoint.Storage;
@@ -249,7 +250,7 @@ public static class ReportVerb
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Usd(decimal value) => value.ToString("0.000000", CultureInfo.InvariantCulture);
+    private static string Usd(decimal value) => Money.Format(value);
 
     private static string Ms(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
 

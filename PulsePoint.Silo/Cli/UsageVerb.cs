@@ -75,11 +75,11 @@ public static class UsageVerb
 
     private static string Table(UsageReport report)
     {
-        var rows = report.Rows.Select(r => Cells(r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r, Money(r.CostUsd))).ToList();
+        var rows = report.Rows.Select(r => Cells(r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r, Money.Format(r.CostUsd))).ToList();
         if (report.Rows.Count > 0)
         {
             var total = report.Rows.Aggregate((a, b) => a.Add(b) with { Model = "" });
-            rows.Add(Cells("total", total with { Model = "" }, Money(total.CostUsd)));
+            rows.Add(Cells("total", total with { Model = "" }, Money.Format(total.CostUsd)));
         }
 
         var all = new List<string[]> { Header };
@@ -121,7 +121,6 @@ public static class UsageVerb
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     // At least cents, up to 12 decimals, no trailing zeros beyond cents: costs per token are tiny.
-    private static string Money(decimal value) => value.ToString("0.00##########", CultureInfo.InvariantCulture);
 
     private static string Quote(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PulsePoint.Billing;
 
 namespace PulsePoint.Silo.Insights;
 
@@ -94,8 +95,8 @@ public static class InsightsPage
         var color = fraction >= 1 ? "#e15759" : fraction >= 0.8 ? "#f28e2b" : "#59a14f";
         html.Append(CultureInfo.InvariantCulture, $"""
             <h2>Today's spend ({Day(data.TodayDate)}, UTC)</h2>
-            <p id="today-text">{spend:0.000000} USD of the {threshold:0.00} USD daily threshold ({fraction * 100:0.0}%)</p>
-            <svg id="today-spend" width="{Width}" height="60" role="img" data-spend="{spend.ToString(CultureInfo.InvariantCulture)}" data-threshold="{threshold.ToString(CultureInfo.InvariantCulture)}">
+            <p id="today-text">{Money.Format(spend)} USD of the {Money.Format(threshold)} USD daily threshold ({fraction * 100:0.0}%)</p>
+            <svg id="today-spend" width="{Width}" height="60" role="img" data-spend="{Money.Format(spend)}" data-threshold="{Money.Format(threshold)}">
             <rect x="{Left}" y="15" width="{width}" height="24" fill="#e6e6e6"/>
             <rect class="spend-bar" x="{Left}" y="15" width="{F(filled)}" height="24" fill="{color}"/>
             <line class="threshold-line" x1="{Left + width}" y1="8" x2="{Left + width}" y2="46" stroke="#222" stroke-width="2"/>

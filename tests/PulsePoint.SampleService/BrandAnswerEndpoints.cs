@@ -67,7 +67,8 @@ public static class BrandAnswerEndpoints
 
         var cost = SimulatedAiModel.CostUsd(result.Input, result.Output);
         var stored = await tracker.TrackAiGenerationAsync(
-            SimulatedAiModel.Model, result.Input, result.Output, result.Duration, costUsd: cost, brandId: brandId, userId: user);
+            SimulatedAiModel.Model, result.Input, result.Output, result.Duration, costUsd: cost, brandId: brandId, userId: user,
+            budgetReservationId: reservation.ReservationId);
         await budget.CommitBudgetAsync(reservation.ReservationId!.Value, cost);
         return Results.Ok(new Answer(result.Text, stored.EventId, result.Input, result.Output, cost));
     }

@@ -165,21 +165,24 @@ public sealed class BigQueryAnalyticsTests
                 [("event_type", "STRING"), ("events", "INTEGER"), ("average", "FLOAT"), ("minimum", "FLOAT"), ("maximum", "FLOAT")],
                 [["ai.answer_generated", "4", "0.625", "0.25", "1"]]))
             .Reply(HttpMethod.Post, JobRoot, Answer(
-                [("day", "DATE"), ("cost_usd", "NUMERIC"), ("events", "INTEGER")],
-                [["2026-11-02", "0.047", "3"], ["2026-11-03", "0.0016", "2"]]))
+                [("day", "DATE"), ("cost_usd", "BIGNUMERIC"), ("events", "INTEGER")],
+                [["2026-11-02", "0.047000000001", "3"], ["2026-11-03", "0.0016", "2"]]))
             .Reply(HttpMethod.Post, JobRoot, Answer(
                 [("event_type", "STRING"), ("events", "INT64"), ("errors", "INT64")],
                 [["ai.answer_generated", "5", "1"], ["api.request_completed", "6", "2"]]));
         var warehouse = Warehouse();
 
         Assert.Equal([new EventTypeAccuracy("ai.answer_generated", 4, 0.625, 0.25, 1)], await warehouse.AccuracyAsync(A, Range, CancellationToken.None));
-        Assert.Equal([(new DateOnly(2026, 11, 2), 0.047m, 3L), (new DateOnly(2026, 11, 3), 0.0016m, 2L)], await warehouse.DailyCostAsync(A, Range, CancellationToken.None));
+        Assert.Equal([(new DateOnly(2026, 11, 2), 0.047000000001m, 3L), (new DateOnly(2026, 11, 3), 0.0016m, 2L)], await warehouse.DailyCostAsync(A, Range, CancellationToken.None));
         Assert.Equal(
             [new EventTypeErrorRate("ai.answer_generated", 5, 1), new EventTypeErrorRate("api.request_completed", 6, 2)],
             await warehouse.ErrorRatesAsync(A, Range, CancellationToken.None));
 
         Assert.Contains("accuracy_score IS NOT NULL", _api.Requests[0].Body!["query"]!.GetValue<string>());
+        // Spend is billed AI usage: only AI events' costs are summed (a cost alert's level of spend is not spend).
         Assert.Contains("DATE(`timestamp`) AS day", _api.Requests[1].Body!["query"]!.GetValue<string>());
+        Assert.Contains("category = @category AND cost_usd IS NOT NULL", _api.Requests[1].Body!["query"]!.GetValue<string>());
+        Assert.Equal("ai.operations", ParameterValue(_api.Requests[1].Body!, "category"));
         var errors = _api.Requests[2].Body!;
         Assert.Contains("COUNTIF(status = @failure OR severity = @error OR severity = @critical)", errors["query"]!.GetValue<string>());
         Assert.Equal("failure", ParameterValue(errors, "failure"));

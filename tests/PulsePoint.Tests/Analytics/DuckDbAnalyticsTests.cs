@@ -108,7 +108,7 @@ public sealed class DuckDbAnalyticsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DailyCost_sums_every_costed_event_per_utc_day_against_the_tenants_threshold()
+    public async Task DailyCost_sums_the_AI_events_cost_per_utc_day_against_the_tenants_threshold()
     {
         var a = await _store.Analytics.DailyCostAsync(_a, TwoDays);
         var b = await _store.Analytics.DailyCostAsync(_b, TwoDays);
@@ -118,6 +118,33 @@ public sealed class DuckDbAnalyticsTests : IAsyncLifetime
         Assert.False(a.Rows[1].OverThreshold);
         // B has no threshold of its own: the configured default (1000) applies.
         Assert.Equal([new DailyCost(Day1, 5m, 1000m, 1), new DailyCost(Day2, 0.25m, 1000m, 1)], b.Rows);
+    }
+
+    [Fact]
+    public async Task DailyCost_is_billed_AI_spend_a_cost_alerts_level_and_a_requests_cost_are_not_summed()
+    {
+        var tenant = await _store.CreateTenantAsync("Analytics spend", threshold: 0.01m);
+        // Twelve decimals, as the ledger prices them.
+        StructuredEvent[] ai =
+        [
+            Ai(tenant, D1.AddHours(1), "gpt-4o-mini", 1_234, 7_321, null, 0.004578025000m),
+            Ai(tenant, D1.AddHours(2), "claude-3-sonnet", 1, 0, null, 0.000003000001m),
+        ];
+        StructuredEvent[] notSpend =
+        [
+            // A cost alert as it was once written, with the level of spend in cost_usd: it must not count.
+            new()
+            {
+                EventId = Guid.NewGuid(), TenantId = tenant, Category = EventCategory.Billing, EventType = EventTypes.CostAlert,
+                Severity = EventSeverity.Warning, Timestamp = D1.AddHours(3), CostUsd = 0.004581025001m,
+            },
+            Api(tenant, D1.AddHours(4), Completed, 12) with { CostUsd = 0.5m },
+        ];
+        await _store.Warehouse.DeliverAsync([.. ai, .. notSpend], CancellationToken.None);
+
+        var cost = await _store.Analytics.DailyCostAsync(tenant, TwoDays);
+
+        Assert.Equal([new DailyCost(Day1, 0.004581025001m, 0.01m, 2)], cost.Rows);
     }
 
     [Fact]

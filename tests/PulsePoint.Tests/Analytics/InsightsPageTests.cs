@@ -73,7 +73,7 @@ public sealed class InsightsPageTests
         Assert.Equal(2, await page.Locator("#accuracy-chart rect.accuracy-bar").CountAsync());
         Assert.Equal("0.75", await page.Locator("#accuracy-chart rect.accuracy-bar[data-event-type='ai.answer_generated']").GetAttributeAsync("data-value"));
         Assert.Equal("0.03", await page.Locator("#today-spend").GetAttributeAsync("data-spend"));
-        Assert.Equal("0.050000", await page.Locator("#today-spend").GetAttributeAsync("data-threshold"));
+        Assert.Equal("0.05", await page.Locator("#today-spend").GetAttributeAsync("data-threshold"));
         Assert.Equal(0, await page.Locator("[data-model='mistral-large'], [data-route='api.orders_exported']").CountAsync());
 
         var screenshot = Path.Combine(RepositoryRoot(), ".local", "test-results", "insights.png");

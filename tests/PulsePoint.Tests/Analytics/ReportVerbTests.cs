@@ -40,13 +40,13 @@ public sealed class ReportVerbTests
                 Daily token usage per model
                   day         model            input tokens  output tokens  total tokens  cost USD   avg ms  operations
                   ----------  ---------------  ------------  -------------  ------------  --------  -------  ----------
-                  2026-11-02  claude-3-sonnet         1,000            400         1,400  0.012000  100.000           1
-                  2026-11-02  gpt-4o                     50             25            75  0.000500   20.000           1
+                  2026-11-02  claude-3-sonnet         1,000            400         1,400     0.012  100.000           1
+                  2026-11-02  gpt-4o                     50             25            75    0.0005   20.000           1
 
                 """.ReplaceLineEndings() + Environment.NewLine, table);
 
             var (_, cost) = await RunAsync(path, tenant, "cost", "csv");
-            Assert.Equal("day,cost USD,threshold USD,of threshold,events,over\n2026-11-02,0.012500,0.010000,125.0%,2,OVER\n".ReplaceLineEndings(), cost);
+            Assert.Equal("day,cost USD,threshold USD,of threshold,events,over\n2026-11-02,0.0125,0.01,125.0%,2,OVER\n".ReplaceLineEndings(), cost);
 
             var (_, json) = await RunAsync(path, tenant, "all", "json");
             using var document = JsonDocument.Parse(json);

@@ -89,6 +89,41 @@ public sealed class CostCalculatorTests
     }
 
     [Fact]
+    public void CostCalculator_a_total_without_its_split_is_unpriced_never_zero()
+    {
+        var cost = CostCalculator.Price(Shipped, "claude-3-sonnet", Now, 0, 0, 0, 0, null, totalTokens: 1_500);
+
+        Assert.True(cost.Unpriced);
+        Assert.Null(cost.TotalUsd);
+        Assert.Contains("only a total of 1500 tokens", cost.UnpricedReason);
+    }
+
+    [Fact]
+    public void CostCalculator_a_total_above_its_split_is_unpriced_rather_than_billed_for_part()
+    {
+        var above = CostCalculator.Price(Shipped, "claude-3-sonnet", Now, 1_000, 500, 0, 0, null, totalTokens: 1_600);
+        var equal = CostCalculator.Price(Shipped, "claude-3-sonnet", Now, 1_000, 500, 0, 0, null, totalTokens: 1_500);
+        var below = CostCalculator.Price(Shipped, "claude-3-sonnet", Now, 1_000, 500, 0, 0, null, totalTokens: 10);
+
+        Assert.True(above.Unpriced);
+        Assert.Contains("100 more than", above.UnpricedReason);
+        Assert.Equal((0.0105m, 0.0105m), (equal.TotalUsd, below.TotalUsd));
+    }
+
+    [Fact]
+    public void CostCalculator_a_priced_cost_above_the_event_limit_names_the_costliest_token_field()
+    {
+        var catalog = new PricingCatalog(new[] { new ModelPrice("dear", DateTimeOffset.MinValue, 1_000_000m, 2_000_000m, 1m, 1m, "config") });
+
+        var over = CostCalculator.CheckLimit(CostCalculator.Price(catalog, "dear", Now, 700_000, 300_000, 5, 0, null));
+        var at = CostCalculator.CheckLimit(CostCalculator.Price(catalog, "dear", Now, 1_000_000, 0, 0, 0, null));
+
+        Assert.Equal(nameof(PulsePoint.Events.StructuredEvent.TokensInput), over!.Field);
+        Assert.Contains("1300000.000005 USD", over.Message);
+        Assert.Null(at);
+    }
+
+    [Fact]
     public void PricingCatalog_higher_layer_wins_for_the_same_model_and_date_and_adds_new_dates()
     {
         var from = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);

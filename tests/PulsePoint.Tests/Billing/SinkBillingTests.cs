@@ -155,4 +155,37 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
         Assert.Equal("warning", await TestEvents.ScalarAsync<string>("select severity from observability_events where event_id = $1", warning));
         Assert.True(await TestEvents.EventuallyAsync(() => RecordingDestination.Instance.Deliveries(warning) > 0, Patience));
     }
+
+    [Fact]
+    public async Task SinkBilling_AI_event_with_only_a_total_token_count_is_unpriced_with_a_warning_never_billed_zero()
+    {
+        var tenant = TenantId.New();
+        // A priced model, but 1,500 tokens without the input/output split: no rate applies.
+        var e = TestEvents.Answer(tenant) with { CostUsd = null, TokensInput = null, TokensOutput = null, TokensUsed = 1_500 };
+
+        Assert.Equal(EventAppendOutcome.Stored, await Events.TrackAsync(e));
+
+        Assert.True(await TestEvents.ScalarAsync<bool>("select unpriced from ai_token_usage where event_id = $1", e.EventId));
+        Assert.Equal(1_500L, await TestEvents.ScalarAsync<long>("select total_tokens from ai_token_usage where event_id = $1", e.EventId));
+        Assert.IsType<DBNull>(await TestEvents.ScalarAsync<object>("select total_cost_usd from ai_token_usage where event_id = $1", e.EventId));
+        Assert.IsType<DBNull>(await TestEvents.ScalarAsync<object>("select cost_usd from observability_events where event_id = $1", e.EventId));
+        var warning = await TestEvents.ScalarAsync<string>("select error_message from observability_events where event_id = $1", UnpricedUsagePolicy.EventIdOf(e));
+        Assert.Contains("only a total of 1500 tokens", warning);
+    }
+
+    [Fact]
+    public async Task SinkBilling_a_callers_cost_is_stored_to_the_last_of_its_12_decimals_everywhere()
+    {
+        var tenant = TenantId.New();
+        var e = TestEvents.Answer(tenant) with { CostUsd = 0.123456789012m };
+
+        Assert.Equal(EventAppendOutcome.Stored, await Events.TrackAsync(e));
+
+        Assert.Equal(0.123456789012m, await TestEvents.ScalarAsync<decimal>("select total_cost_usd from ai_token_usage where event_id = $1", e.EventId));
+        Assert.Equal(0.123456789012m, await TestEvents.ScalarAsync<decimal>("select cost_usd from observability_events where event_id = $1", e.EventId));
+        // A 13th decimal is refused, not rounded.
+        var finer = TestEvents.Answer(tenant) with { CostUsd = 0.1234567890123m };
+        var refused = await Assert.ThrowsAsync<InvalidEventException>(() => Events.TrackAsync(finer));
+        Assert.Equal(nameof(StructuredEvent.CostUsd), refused.Field);
+    }
 }

@@ -38,7 +38,10 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
         {
             Assert.Equal(EventCategory.Billing, e.Category);
             Assert.Equal(EventTypes.CostAlert, e.EventType);
-            Assert.Equal(10.5m, e.CostUsd);
+            // A level of spend, not spend: in its attributes, never in the cost that reports sum.
+            Assert.Null(e.CostUsd);
+            Assert.Equal(10.5m, decimal.Parse(e.Attributes![CostAlertPolicy.SpendAttribute], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(10m, decimal.Parse(e.Attributes[CostAlertPolicy.ThresholdAttribute], System.Globalization.CultureInfo.InvariantCulture));
             Assert.Null(StructuredEventValidator.Check(e, e.Timestamp));
         });
         var counters = await Grain(tenant, g => g.GetCostCountersAsync());
@@ -196,11 +199,99 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
         Assert.Equal(BudgetSettlement.NotHeld, await Grain(tenant, g => g.CommitBudgetAsync(first.ReservationId!.Value, 1m)));
         Assert.Equal(2m, (await Grain(tenant, g => g.GetBudgetAsync())).RemainingUsd);
 
-        // $3 of recorded AI usage is more than the $1 committed: spend is the larger, $3.
+        // $3 of AI usage whose event named no reservation counts on top: $1 committed + $2 held + $3 = $6 of $5.
         await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "claude-3-sonnet", 1_000_000, 0, Now));
         var status = await Grain(tenant, g => g.GetBudgetAsync());
-        Assert.Equal((3m, 0m), (status.RecordedUsd, status.RemainingUsd!.Value));
+        Assert.Equal((3m, 3m, 3m, 6m, -1m), (status.RecordedUsd, status.UnreservedUsd, status.ReservationsUsd, status.CountedUsd, status.RemainingUsd!.Value));
         Assert.False((await Grain(tenant, g => g.ReserveBudgetAsync(0.01m))).Granted);
+    }
+
+    [Fact]
+    public async Task Budget_counts_all_recorded_spend_and_each_reserved_call_once()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+        await Grain(tenant, g => g.SetDailyBudgetAsync(1m));
+
+        // $0.40 of AI events that named no reservation: 8 × 20,000 input tokens of gpt-4o ($2.50 per million).
+        foreach (var _ in Enumerable.Range(0, 8))
+        {
+            await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "gpt-4o", 20_000, 0, Now));
+        }
+
+        // Three calls reserved and committed $0.10 each, without tracking an event: $0.70 is spent.
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            var untracked = await Grain(tenant, g => g.ReserveBudgetAsync(0.10m));
+            Assert.Equal(BudgetSettlement.Committed, await Grain(tenant, g => g.CommitBudgetAsync(untracked.ReservationId!.Value, 0.10m)));
+        }
+
+        // Ten callers at once: only three $0.10 reservations fit in what is left.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Grain(tenant, g => g.ReserveBudgetAsync(0.10m))));
+        var granted = answers.Where(a => a.Granted).ToArray();
+        Assert.Equal(3, granted.Length);
+        Assert.All(answers.Where(a => !a.Granted), a => Assert.Equal(0m, a.RemainingUsd));
+
+        // Those calls ran: each tracks an event naming its reservation ($0.10: 40,000 input tokens) and commits. Counted once.
+        await Task.WhenAll(granted.Select(async a =>
+        {
+            await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "gpt-4o", 40_000, 0, Now) with { BudgetReservationId = a.ReservationId });
+            await Grain(tenant, g => g.CommitBudgetAsync(a.ReservationId!.Value, 0.10m));
+        }));
+
+        var expected = (Recorded: 0.70m, Committed: 0.60m, Unreserved: 0.40m, Reservations: 0.60m, Counted: 1.00m, Remaining: 0m);
+        var status = await Grain(tenant, g => g.GetBudgetAsync());
+        Assert.Equal(expected, (status.RecordedUsd, status.CommittedUsd, status.UnreservedUsd, status.ReservationsUsd, status.CountedUsd, status.RemainingUsd!.Value));
+        Assert.False((await Grain(tenant, g => g.ReserveBudgetAsync(0.000000000001m))).Granted);
+
+        // A new activation rebuilds the same count: its counters from the ledger (which keeps each event's
+        // reservation), the commits from grain storage.
+        await DeactivateAsync(tenant);
+        status = await Grain(tenant, g => g.GetBudgetAsync());
+        Assert.Equal(expected, (status.RecordedUsd, status.CommittedUsd, status.UnreservedUsd, status.ReservationsUsd, status.CountedUsd, status.RemainingUsd!.Value));
+    }
+
+    [Fact]
+    public async Task Budget_reservations_racing_plain_spend_are_never_granted_beyond_what_is_left()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+        await Grain(tenant, g => g.SetDailyBudgetAsync(1m));
+
+        // Eight plain $0.05 events and twenty $0.10 calls (reserve, track the event naming it, commit), all at once.
+        var plain = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "gpt-4o", 20_000, 0, Now))));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            var answer = await Grain(tenant, g => g.ReserveBudgetAsync(0.10m));
+            if (answer.Granted)
+            {
+                await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "gpt-4o", 40_000, 0, Now) with { BudgetReservationId = answer.ReservationId });
+                await Grain(tenant, g => g.CommitBudgetAsync(answer.ReservationId!.Value, 0.10m));
+            }
+
+            return answer;
+        }));
+        await plain;
+
+        var granted = answers.Where(a => a.Granted).ToArray();
+        // Each grant fit in what the grain counted at that moment; the plain spend cannot be refused, so the
+        // grants are between 6 (all of it came first) and 10 (none of it did).
+        Assert.All(granted, a => Assert.True(a.RemainingUsd >= 0m, $"a reservation was granted with {a.RemainingUsd} USD left"));
+        Assert.InRange(granted.Length, 6, 10);
+        var status = await Grain(tenant, g => g.GetBudgetAsync());
+        Assert.Equal(0.40m + 0.10m * granted.Length, status.CountedUsd);
+        Assert.Equal(status.RecordedUsd, status.CountedUsd);
+        Assert.Equal((0.40m, 0.10m * granted.Length), (status.UnreservedUsd, status.ReservationsUsd));
+    }
+
+    [Fact]
+    public async Task Budget_and_threshold_refuse_amounts_finer_than_the_money_precision()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grain(tenant, g => g.SetDailyBudgetAsync(1.0000000000001m)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grain(tenant, g => g.SetDailyCostThresholdAsync(0.0000000000001m)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grain(tenant, g => g.ReserveBudgetAsync(-0.01m)));
+        await Grain(tenant, g => g.SetDailyBudgetAsync(1.000000000001m));
+        Assert.Equal(1.000000000001m, (await Grain(tenant, g => g.GetBudgetAsync())).DailyBudgetUsd);
     }
 
     [Fact]
