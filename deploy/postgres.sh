@@ -19,9 +19,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 port=${PULSEPOINT_PG_PORT:-55432}
-configured_dir=${PULSEPOINT_PG_DIR:-$root/.local/postgres}
-case "$configured_dir" in /*) ;; *) configured_dir=$PWD/$configured_dir ;; esac
-configured_dir=${configured_dir%/}
+# Absolute and canonical: the tools run from /, and the fallback folder is named after this path.
+configured_dir=$(realpath -m -- "${PULSEPOINT_PG_DIR:-$root/.local/postgres}")
 fallback_root=/var/lib/postgresql/pulsepoint
 database=${PULSEPOINT_PG_DATABASE:-pulsepoint}
 owner_pw=${PULSEPOINT_PG_OWNER_PASSWORD:-pulsepoint-owner-local}
