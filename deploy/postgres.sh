@@ -2,6 +2,10 @@
 # A throwaway PostgreSQL for PulsePoint on this machine: installs PostgreSQL with apt if missing, runs
 # its own cluster as the postgres user on a loopback port with its data under .local/ (git-ignored),
 # and creates the three roles and the database. Idempotent: start on a running cluster is a no-op.
+# Run as root, the server runs as the postgres user; when that user cannot reach the data folder (a
+# clone under a private home such as /root, mode 0700), the cluster lives in
+# /var/lib/postgresql/pulsepoint/<folder name>-<hash of the folder's path> instead: one per clone and
+# per configured folder, found again by every verb; `start` says so in one line on stderr.
 #
 #   deploy/postgres.sh start    install if needed, init if needed, start, ensure roles + database
 #   deploy/postgres.sh stop     stop the cluster (data kept)
@@ -15,15 +19,35 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 port=${PULSEPOINT_PG_PORT:-55432}
-dir=${PULSEPOINT_PG_DIR:-$root/.local/postgres}
+# Absolute and canonical: the tools run from /, and the fallback folder is named after this path.
+configured_dir=$(realpath -m -- "${PULSEPOINT_PG_DIR:-$root/.local/postgres}")
+fallback_root=/var/lib/postgresql/pulsepoint
 database=${PULSEPOINT_PG_DATABASE:-pulsepoint}
 owner_pw=${PULSEPOINT_PG_OWNER_PASSWORD:-pulsepoint-owner-local}
 app_pw=${PULSEPOINT_PG_APP_PASSWORD:-pulsepoint-app-local}
 pipeline_pw=${PULSEPOINT_PG_PIPELINE_PASSWORD:-pulsepoint-pipeline-local}
-data=$dir/data
-sock=$dir/run
 
 say() { printf 'postgres.sh: %s\n' "$*" >&2; }
+
+# Sets dir (the cluster's folder), data and sock. Root runs the server as the postgres user, which
+# must traverse every parent of the folder; when a parent is private (a home of mode 0700), the
+# cluster goes to a folder under $fallback_root named after the configured path, so each clone and
+# each configured folder keeps its own and every verb finds the same one.
+resolve_dir() {
+    dir=$configured_dir
+    if [ "$(id -u)" = 0 ] && id -u postgres >/dev/null 2>&1; then
+        local parent
+        parent=$(dirname "$configured_dir")
+        while [ ! -d "$parent" ]; do parent=$(dirname "$parent"); done
+        if ! runuser -u postgres -- test -x "$parent" 2>/dev/null; then
+            local hash
+            hash=$(printf '%s' "$configured_dir" | sha256sum | cut -c 1-12)
+            dir=$fallback_root/$(basename "$configured_dir")-$hash
+        fi
+    fi
+    data=$dir/data
+    sock=$dir/run
+}
 
 bindir() {
     local d
@@ -31,9 +55,10 @@ bindir() {
     [ -n "$d" ] && [ -x "$d/initdb" ] && echo "$d"
 }
 
-# Run a PostgreSQL server binary as the postgres user when we are root (initdb refuses root).
+# Run a PostgreSQL server binary as the postgres user when we are root (initdb refuses root), from /
+# since the postgres user may not be able to enter the current folder.
 as_pg() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 install_if_missing() {
@@ -57,11 +82,15 @@ psql_admin() {
 
 init_cluster() {
     local bin; bin=$(bindir)
-    mkdir -p "$dir" "$sock"
+    if [ "$dir" != "$configured_dir" ]; then
+        say "the postgres user cannot reach $configured_dir (a parent folder is private); using $dir"
+    fi
+    # Parent folders created here must stay traversable for the postgres user whatever the umask.
+    (umask 022 && mkdir -p "$dir" "$sock")
     if [ "$(id -u)" = 0 ]; then
         chown postgres: "$dir" "$sock"
         if ! runuser -u postgres -- test -w "$dir"; then
-            say "the postgres user cannot write $dir (a parent folder is not traversable); set PULSEPOINT_PG_DIR to a folder it can reach"
+            say "the postgres user cannot write $dir; set PULSEPOINT_PG_DIR to a folder it can reach (all its parent folders traversable)"
             exit 1
         fi
     fi
@@ -95,6 +124,7 @@ SQL
 
 start() {
     install_if_missing
+    resolve_dir   # after the install, which creates the postgres user
     init_cluster
     if running; then
         say "already running on 127.0.0.1:$port"
@@ -122,6 +152,7 @@ stop() {
 
 conn() { echo "Host=127.0.0.1;Port=$port;Database=$database;Username=$1;Password=$2"; }
 
+[ "${1:-}" = start ] || resolve_dir
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
@@ -132,5 +163,5 @@ case "${1:-}" in
         echo "export PulsePoint__Database__Pipeline='$(conn pulsepoint_pipeline "$pipeline_pw")'"
         ;;
     destroy) stop; rm -rf "$dir"; say "deleted $dir" ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
