@@ -23,7 +23,7 @@ namespace PulsePoint.Client;
 /// using (TenantScope.Begin(tenant))   // UsePulsePointTenancy() does this for HTTP requests
 /// {
 ///     var stored = await tracker.TrackAiGenerationAsync("claude-3-sonnet", tokensInput: 1200, tokensOutput: 300,
-///         duration: TimeSpan.FromMilliseconds(812), accuracyScore: 0.92, brandId: brand);
+///         duration: TimeSpan.FromMilliseconds(812), new AiGenerationDetails { AccuracyScore = 0.92, BrandId = brand });
 ///     Console.WriteLine(stored.EventId);   // committed to PostgreSQL
 /// }
 /// </code>
@@ -31,19 +31,17 @@ namespace PulsePoint.Client;
 public sealed class EventTracker
 {
     private readonly IGrainFactory _grains;
-    private readonly int _shards;
     private readonly TimeProvider _time;
+    // The cluster's shard count, asked once (IEventShardsGrain) and again after a sink says it changed.
+    private Task<int>? _shards;
 
-    /// <summary>Creates a tracker for a cluster with <paramref name="shards"/> event sink shards.</summary>
+    /// <summary>Creates a tracker; the sink shard of each tenant is found with the cluster's own shard count.</summary>
     /// <param name="grains">The cluster client.</param>
-    /// <param name="shards">Must equal the silos' <c>PulsePoint:Events:Shards</c>.</param>
     /// <param name="time">The clock for event timestamps (default: the system clock).</param>
-    public EventTracker(IGrainFactory grains, int shards, TimeProvider? time = null)
+    public EventTracker(IGrainFactory grains, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         _grains = grains;
-        _shards = shards;
         _time = time ?? TimeProvider.System;
     }
 
@@ -64,11 +62,11 @@ public sealed class EventTracker
     {
         ArgumentNullException.ThrowIfNull(structuredEvent);
         StructuredEventValidator.Validate(structuredEvent, _time.GetUtcNow());
-        var sink = Sink(structuredEvent.TenantId);
         using (TenantScope.Begin(structuredEvent.TenantId))
         {
             return await TransientClusterErrors.RetryAppendAsync(
-                $"Storing event {structuredEvent.EventId}", async _ => await sink.AppendAsync(structuredEvent), cancellationToken);
+                $"Storing event {structuredEvent.EventId}",
+                async _ => await AppendAsync(structuredEvent.TenantId, sink => sink.AppendAsync(structuredEvent)), cancellationToken);
         }
     }
 
@@ -93,11 +91,10 @@ public sealed class EventTracker
             return [];
         }
 
-        var sink = Sink(tenant);
         using (TenantScope.Begin(tenant))
         {
             return await TransientClusterErrors.RetryAppendAsync(
-                $"Storing a batch of {events.Count} events", async _ => await sink.AppendBatchAsync(events), cancellationToken);
+                $"Storing a batch of {events.Count} events", async _ => await AppendAsync(tenant, sink => sink.AppendBatchAsync(events)), cancellationToken);
         }
     }
 
@@ -135,21 +132,7 @@ public sealed class EventTracker
     /// <param name="tokensInput">Input (prompt) tokens, excluding cache reads and writes.</param>
     /// <param name="tokensOutput">Output (completion) tokens.</param>
     /// <param name="duration">How long the generation took.</param>
-    /// <param name="tokensCacheRead">Input tokens served from the provider's prompt cache.</param>
-    /// <param name="tokensCacheWrite">Input tokens written to the provider's prompt cache.</param>
-    /// <param name="costUsd">The cost when the caller knows it; null lets billing price the tokens from its catalog.</param>
-    /// <param name="accuracyScore">Accuracy rating in [0, 1], if rated.</param>
-    /// <param name="wasCached">True when the answer came from a cache.</param>
-    /// <param name="fallbackUsed">The fallback used (e.g. a smaller model), if any.</param>
-    /// <param name="eventType">The event type (<c>ai.</c> prefix); default <see cref="EventTypes.AiAnswerGenerated"/>.</param>
-    /// <param name="tenant">The tenant; default the ambient <see cref="TenantScope"/>.</param>
-    /// <param name="brandId">The brand concerned, if any.</param>
-    /// <param name="userId">Who asked, if known.</param>
-    /// <param name="requestId">Trace id; default the W3C trace id of <see cref="Activity.Current"/>.</param>
-    /// <param name="budgetReservationId">
-    /// The hard-budget reservation the call was made under (<c>ITenantGrain.ReserveBudgetAsync</c>), if any: the budget
-    /// then counts the call once, not once for the commit and again for this event.
-    /// </param>
+    /// <param name="details">Everything else about the call (cache tokens, a known cost, the tenant, the budget reservation, ...); all optional.</param>
     /// <param name="cancellationToken">Stops waiting (and retrying); the event may still be stored.</param>
     /// <returns>The stored event, with its id.</returns>
     /// <exception cref="ArgumentException">A required argument is missing, e.g. an empty <paramref name="model"/>.</exception>
@@ -157,39 +140,31 @@ public sealed class EventTracker
     /// <exception cref="TenantRequiredException">No tenant was given and there is no ambient scope.</exception>
     /// <exception cref="PulsePointUnavailableException">The cluster stayed unavailable through every retry.</exception>
     public Task<StructuredEvent> TrackAiGenerationAsync(
-        string model, long tokensInput, long tokensOutput, TimeSpan duration,
-        long? tokensCacheRead = null, long? tokensCacheWrite = null, decimal? costUsd = null, double? accuracyScore = null,
-        bool wasCached = false, string? fallbackUsed = null, string eventType = EventTypes.AiAnswerGenerated,
-        TenantId? tenant = null, Guid? brandId = null, string? userId = null, string? requestId = null,
-        Guid? budgetReservationId = null, CancellationToken cancellationToken = default) =>
-        StoreAsync(AiGeneration(model, tokensInput, tokensOutput, duration, tokensCacheRead, tokensCacheWrite, costUsd, accuracyScore,
-            wasCached, fallbackUsed, eventType, tenant, brandId, userId, requestId, budgetReservationId), cancellationToken);
+        string model, long tokensInput, long tokensOutput, TimeSpan duration, AiGenerationDetails? details = null,
+        CancellationToken cancellationToken = default) =>
+        StoreAsync(AiGeneration(model, tokensInput, tokensOutput, duration, details), cancellationToken);
 
     /// <summary>Builds (and validates) the event <see cref="TrackAiGenerationAsync"/> stores, without sending it.</summary>
     /// <inheritdoc cref="TrackAiGenerationAsync" path="/param"/>
     /// <inheritdoc cref="TrackAiGenerationAsync" path="/exception"/>
-    public StructuredEvent AiGeneration(
-        string model, long tokensInput, long tokensOutput, TimeSpan duration,
-        long? tokensCacheRead = null, long? tokensCacheWrite = null, decimal? costUsd = null, double? accuracyScore = null,
-        bool wasCached = false, string? fallbackUsed = null, string eventType = EventTypes.AiAnswerGenerated,
-        TenantId? tenant = null, Guid? brandId = null, string? userId = null, string? requestId = null,
-        Guid? budgetReservationId = null)
+    public StructuredEvent AiGeneration(string model, long tokensInput, long tokensOutput, TimeSpan duration, AiGenerationDetails? details = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        return Checked(Build(tenant, requestId, userId, brandId, EventCategory.AiOperations, eventType, nameof(TrackAiGenerationAsync)) with
+        var d = details ?? AiGenerationDetails.None;
+        return Checked(Build(d.Tenant, d.RequestId, d.UserId, d.BrandId, EventCategory.AiOperations, d.EventType, nameof(TrackAiGenerationAsync)) with
         {
             AiModel = model,
             TokensInput = tokensInput,
             TokensOutput = tokensOutput,
-            TokensCacheRead = tokensCacheRead,
-            TokensCacheWrite = tokensCacheWrite,
+            TokensCacheRead = d.TokensCacheRead,
+            TokensCacheWrite = d.TokensCacheWrite,
             DurationMs = Milliseconds(duration, nameof(duration)),
-            CostUsd = costUsd,
-            AccuracyScore = accuracyScore,
-            WasCached = wasCached,
-            FallbackUsed = fallbackUsed,
-            Status = fallbackUsed is null ? EventStatus.Success : EventStatus.Partial,
-            BudgetReservationId = budgetReservationId,
+            CostUsd = d.CostUsd,
+            AccuracyScore = d.AccuracyScore,
+            WasCached = d.WasCached,
+            FallbackUsed = d.FallbackUsed,
+            Status = d.FallbackUsed is null ? EventStatus.Success : EventStatus.Partial,
+            BudgetReservationId = d.BudgetReservationId,
         });
     }
 
@@ -423,5 +398,35 @@ public sealed class EventTracker
         return value.TotalMilliseconds;
     }
 
-    private IEventSinkGrain Sink(TenantId tenant) => _grains.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, _shards));
+    /// <summary>
+    /// Calls <paramref name="append"/> on <paramref name="tenant"/>'s sink shard. A sink that does not own the
+    /// tenant accepted nothing: the cluster's shard count changed, so it is asked again and the call redone once.
+    /// </summary>
+    private async Task<T> AppendAsync<T>(TenantId tenant, Func<IEventSinkGrain, Task<T>> append)
+    {
+        try
+        {
+            return await append(await SinkAsync(tenant));
+        }
+        catch (WrongEventShardException)
+        {
+            _shards = null;
+            return await append(await SinkAsync(tenant));
+        }
+    }
+
+    private async Task<IEventSinkGrain> SinkAsync(TenantId tenant)
+    {
+        var ask = _shards ??= _grains.GetGrain<IEventShardsGrain>(0).GetShardCountAsync();
+        try
+        {
+            return _grains.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, await ask));
+        }
+        catch
+        {
+            // A failed answer is not kept: the next call asks again.
+            _ = Interlocked.CompareExchange(ref _shards, null, ask);
+            throw;
+        }
+    }
 }

@@ -21,19 +21,19 @@ public static class PulsePointClientExtensions
         builder.Configuration.GetSection(PulsePointClientOptions.Section).Bind(options);
         configure?.Invoke(options);
         builder.UseOrleansClient(client => client.ConfigurePulsePoint(options));
-        builder.Services.AddPulsePointEventTracking(options.EventShards);
+        builder.Services.AddPulsePointEventTracking();
         return builder;
     }
 
     /// <summary>
-    /// Registers <see cref="EventTracker"/> (for a cluster with <paramref name="eventShards"/> event sink shards)
+    /// Registers <see cref="EventTracker"/> (it asks the cluster for its event sink shard count)
     /// and what <c>UsePulsePointObservability()</c> needs, on top of an <see cref="IGrainFactory"/> registered
     /// elsewhere. <see cref="AddPulsePointClient"/> calls it; call it yourself only when you register the
     /// Orleans client another way.
     /// </summary>
-    public static IServiceCollection AddPulsePointEventTracking(this IServiceCollection services, int eventShards = 8)
+    public static IServiceCollection AddPulsePointEventTracking(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new EventTracker(sp.GetRequiredService<IGrainFactory>(), eventShards, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new EventTracker(sp.GetRequiredService<IGrainFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<RequestEventRecorder>();
         return services;
     }

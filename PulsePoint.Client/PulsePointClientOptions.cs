@@ -21,9 +21,6 @@ public sealed class PulsePointClientOptions
     /// <summary>The service to join; must match the silos' <c>PulsePoint:Silo:ServiceId</c>.</summary>
     public string ServiceId { get; set; } = "pulsepoint";
 
-    /// <summary>Event sink shard count; must equal the silos' <c>PulsePoint:Events:Shards</c> (default 8).</summary>
-    public int EventShards { get; set; } = 8;
-
     /// <summary>Subscribe to the in-cluster real-time event streams (adds the memory stream provider to the client).</summary>
     public bool EventStreams { get; set; } = true;
 }

@@ -4,6 +4,7 @@ namespace PulsePoint.Brands;
 /// Metrics across all brands of one tenant (key: the tenant id). Queries run under row-level security
 /// for the tenant in the key; the silo's call filter admits only callers of that tenant.
 /// </summary>
+[Alias("PulsePoint.IBrandMetricsGrain")]
 public interface IBrandMetricsGrain : Tenancy.ITenantKeyedGrain
 {
     /// <summary>
@@ -11,5 +12,6 @@ public interface IBrandMetricsGrain : Tenancy.ITenantKeyedGrain
     /// revenue first. Brands without activity are included with zeros.
     /// </summary>
     /// <remarks>Deliberately not [ReadOnly]: read-only calls interleave, and an unbounded number of concurrent aggregates would exhaust the connection pool.</remarks>
+    [Alias("GetCrossBrandMetrics")]
     Task<IReadOnlyList<BrandMetrics>> GetCrossBrandMetricsAsync(DateRange range);
 }

@@ -91,6 +91,19 @@ public sealed partial class OutboxRelay
         }
     }
 
+    /// <summary>
+    /// The shard has committed up to <paramref name="position"/>, also events another writer committed that
+    /// never passed through <see cref="Committed"/>: the pumps read those back from PostgreSQL.
+    /// </summary>
+    public void CommittedUpTo(long position)
+    {
+        _committed = Math.Max(_committed, position);
+        foreach (var d in _destinations)
+        {
+            d.Wake();
+        }
+    }
+
     /// <summary>Ends the backoff waits, so every destination is tried again now.</summary>
     public void Resume()
     {

@@ -104,10 +104,17 @@ internal sealed partial class EventSinkGrain(
     async Task<IReadOnlyList<EventAppendResult>> IEventSinkGrain.AppendBatchAsync(IReadOnlyList<StructuredEvent> events) =>
         await Append(events ?? throw new ArgumentNullException(nameof(events)));
 
-    Task IEventSinkGrain.ResumeDeliveryAsync()
+    async Task IEventSinkGrain.ResumeDeliveryAsync()
     {
+        // Another writer of this shard (billing's alerts) may have committed events this activation did not
+        // write: PostgreSQL, not the caller, says how far the shard has committed.
+        if (_relay.IsInitialized)
+        {
+            using var timeout = new CancellationTokenSource(Options.FlushTimeout, time);
+            _relay.CommittedUpTo(await store.LastPositionAsync(_shard, timeout.Token));
+        }
+
         _relay.Resume();
-        return Task.CompletedTask;
     }
 
     private async Task<EventAppendResult[]> Append(IReadOnlyList<StructuredEvent> events)
@@ -129,9 +136,9 @@ internal sealed partial class EventSinkGrain(
 
             if (EventShards.Of(e.TenantId, Options.Shards) != _shard)
             {
-                throw new TenantMismatchException(
-                    $"The caller's tenant belongs to event sink shard {EventShards.Of(e.TenantId, Options.Shards)}, not {_shard}; " +
-                    $"the client's shard count must equal PulsePoint:Events:Shards ({Options.Shards}).");
+                throw new WrongEventShardException(
+                    $"The caller's tenant belongs to event sink shard {EventShards.Of(e.TenantId, Options.Shards)}, not {_shard}: " +
+                    $"the cluster runs {Options.Shards} shards (IEventShardsGrain).", Options.Shards);
             }
 
             if (StructuredEventValidator.Check(e, now) is { } problem)
@@ -298,8 +305,7 @@ internal sealed partial class EventSinkGrain(
 
             if (write.Usage.Inserted.Count > 0)
             {
-                // Not awaited: a tenant grain sending a cost alert waits on this sink, so the flush
-                // loop must never wait on a tenant grain.
+                // Not awaited: counting is not part of the commit, and a slow billing grain must not hold up flushes.
                 _ = AddUsageToTenantsAsync(write.Usage.PerTenant());
             }
         }
@@ -384,9 +390,9 @@ internal sealed partial class EventSinkGrain(
     private static (Guid, Guid) Key(StructuredEvent e) => (e.TenantId.Value, e.EventId);
 
     /// <summary>
-    /// Hands each tenant's committed usage to its tenant grain (today's counters, cost alerts). The
+    /// Hands each tenant's committed usage to its billing grain (today's counters, cost alerts). The
     /// rows are already durable in <c>ai_token_usage</c>; a failed call is logged and not retried
-    /// (a retry after a lost reply would count twice): such a failure means the tenant grain's
+    /// (a retry after a lost reply would count twice): such a failure means the billing grain's
     /// activation is in trouble, and a new activation loads its counters from the table.
     /// </summary>
     private async Task AddUsageToTenantsAsync(IReadOnlyDictionary<TenantId, UsageBatch> perTenant)
@@ -394,9 +400,9 @@ internal sealed partial class EventSinkGrain(
         var calls = new List<(TenantId Tenant, Task Call)>(perTenant.Count);
         foreach (var (tenant, batch) in perTenant)
         {
-            // The tenant grain admits only calls made as its own tenant (TenantCallFilter).
+            // The billing grain admits only calls made as its own tenant (TenantCallFilter).
             CallerTenant.Set(tenant);
-            calls.Add((tenant, GrainFactory.GetGrain<ITenantGrain>(tenant.Value).AddUsageAsync(batch)));
+            calls.Add((tenant, GrainFactory.GetGrain<ITenantUsageFeed>(tenant.Value).AddUsageAsync(batch)));
         }
 
         CallerTenant.Clear();
@@ -431,7 +437,7 @@ internal sealed partial class EventSinkGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} failed to flush {Count} events")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int shard, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}'s usage from event sink shard {Shard} was stored but not added to its live counters; they catch up when the tenant grain re-activates")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}'s usage from event sink shard {Shard} was stored but not added to its live counters; they catch up when the billing grain re-activates")]
     private static partial void LogUsageNotCounted(ILogger logger, Exception exception, Guid tenantId, int shard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} refused one event that PostgreSQL rejected ({SqlState}, constraint {Constraint}); the rest of its batch was stored")]

@@ -20,7 +20,7 @@ public static class EventsSiloBuilderExtensions
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventStore>();
         // Cost alerts are events too; TryAdd so a test can record them instead.
-        services.TryAddSingleton<IBillingEventPublisher, SinkBillingEventPublisher>();
+        services.TryAddSingleton<IBillingEventPublisher, EventStoreBillingPublisher>();
         services.AddSingleton<EventMetrics>();
         services.AddSingleton<DestinationCursorStore>();
         services.AddSingleton<RelayLagMonitor>();

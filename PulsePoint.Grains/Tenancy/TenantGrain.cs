@@ -8,8 +8,9 @@ namespace PulsePoint.Tenancy;
 
 /// <summary>
 /// Holds one tenant's status in memory. PostgreSQL is read on activation and by the refresh timer only;
-/// writes go to PostgreSQL and memory together, so the single activation is always the truth.
-/// Also the tenant's cost owner (TenantGrain.Billing.cs): today's cost counters, cost alerts, hard budget.
+/// writes go to PostgreSQL and memory together, so the single activation is always the truth. It sits on
+/// the path of every tenant check and brand call, so it does nothing else: the tenant's money is in
+/// <see cref="TenantBillingGrain"/>.
 /// </summary>
 internal sealed partial class TenantGrain(
     TenantDatabase database,
@@ -17,15 +18,9 @@ internal sealed partial class TenantGrain(
     TenantMetrics metrics,
     IOptions<TenancyOptions> options,
     TimeProvider time,
-    ILogger<TenantGrain> logger,
-    IOptions<BillingOptions> billingOptions,
-    BillingClock billingClock,
-    UsageLedger usageLedger,
-    IBillingEventPublisher billingEvents,
-    [PersistentState("costAlerts", "Default")] IPersistentState<CostAlertState> alertState,
-    [PersistentState("budget", "Default")] IPersistentState<BudgetState> budgetState) : Grain, ITenantGrain
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
-    private const string SelectSql = "select name, status, daily_cost_threshold_usd, daily_budget_usd from tenants where id = $1";
+    private const string SelectSql = "select name, status from tenants where id = $1";
 
     private const string InsertSql = """
         insert into tenants (id, name, status, daily_cost_threshold_usd)
@@ -49,7 +44,6 @@ internal sealed partial class TenantGrain(
         _tenant = new TenantId(this.GetPrimaryKey());
         _lastCall = time.GetUtcNow();
         await LoadAsync(database, cancellationToken);
-        await LoadCostCountersAsync(cancellationToken);
         // The first refresh comes after a random ½ to 1½ periods. Tenant grains activated together (a silo's
         // start, a traffic burst) would otherwise refresh in the same instant every period, and each such burst
         // grows the application role's connection pool to its size; Npgsql hands idle connections out in turn,
@@ -58,7 +52,6 @@ internal sealed partial class TenantGrain(
         var firstDue = period * (0.5 + Random.Shared.NextDouble());
         this.RegisterGrainTimer(RefreshOnTimerAsync, new GrainTimerCreationOptions(firstDue, period) { KeepAlive = false });
         ArmIdleCollection();
-        ArmAlertSending();
     }
 
     Task<TenantStatus> ITenantGrain.GetStatusAsync()
@@ -82,9 +75,9 @@ internal sealed partial class TenantGrain(
             throw new ArgumentException("A tenant name must be 1–200 characters and not blank.", nameof(name));
         }
 
-        if (dailyCostThresholdUsd is < 0)
+        if (dailyCostThresholdUsd is { } threshold)
         {
-            throw new ArgumentOutOfRangeException(nameof(dailyCostThresholdUsd), "A daily cost threshold cannot be negative.");
+            Money.Check(threshold, nameof(dailyCostThresholdUsd));
         }
 
         await database.RunAsync(_tenant, async session =>
@@ -133,22 +126,14 @@ internal sealed partial class TenantGrain(
         // Its own pool: a refresh overlapping callers' queries must not widen theirs (see DataSources.Background).
         await LoadAsync(backgroundDatabase, cancellationToken);
         ArmIdleCollection();
-        ArmAlertSending();
     }
 
     private async Task LoadAsync(TenantDatabase source, CancellationToken cancellationToken)
     {
-        var (status, name, threshold, budget) = await source.ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
+        (_status, _name) = await source.ReadAsync(_tenant, SelectSql, bind: null, async (reader, ct) =>
             await reader.ReadAsync(ct)
-                ? (FromColumn(reader.GetString(1)), reader.GetString(0),
-                    reader.IsDBNull(2) ? (decimal?)null : reader.GetDecimal(2),
-                    reader.IsDBNull(3) ? (decimal?)null : reader.GetDecimal(3))
-                : (TenantStatus.NotFound, (string?)null, null, null), cancellationToken);
-
-        _status = status;
-        _name = name;
-        _dailyCostThresholdUsd = threshold;
-        _dailyBudgetUsd = budget;
+                ? (FromColumn(reader.GetString(1)), reader.GetString(0))
+                : (TenantStatus.NotFound, (string?)null), cancellationToken);
         _loads++;
         _loadedAt = time.GetUtcNow();
         metrics.DatabaseLoad();

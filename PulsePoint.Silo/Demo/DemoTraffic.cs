@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PulsePoint.Billing;
 using PulsePoint.Brands;
 using PulsePoint.Events;
 using PulsePoint.Tenancy;
@@ -39,7 +40,7 @@ internal sealed partial class DemoTraffic(
         }
 
         CallerTenant.Set(DemoTenants.All[0].Id);
-        await grains.GetGrain<ITenantGrain>(DemoTenants.All[0].Id.Value).SetDailyCostThresholdAsync(DemoCostThresholdUsd);
+        await grains.GetGrain<ITenantBillingGrain>(DemoTenants.All[0].Id.Value).SetDailyCostThresholdAsync(DemoCostThresholdUsd);
 
         CallerTenant.Clear();
         LogReady(logger, DemoTenants.All.Count);

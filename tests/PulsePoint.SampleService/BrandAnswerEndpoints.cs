@@ -1,3 +1,4 @@
+using PulsePoint.Billing;
 using PulsePoint.Brands;
 using PulsePoint.Client;
 using PulsePoint.Client.AspNetCore;
@@ -44,7 +45,7 @@ public static class BrandAnswerEndpoints
             return Results.Problem(statusCode: 404, title: "Brand not found", detail: "This tenant has no such brand.");
         }
 
-        var budget = grains.GetGrain<ITenantGrain>(tenant.Value);
+        var budget = grains.GetGrain<ITenantBillingGrain>(tenant.Value);
         var reservation = await budget.ReserveBudgetAsync(SimulatedAiModel.EstimateUsd(question.Text));
         if (!reservation.Granted)
         {
@@ -67,8 +68,8 @@ public static class BrandAnswerEndpoints
 
         var cost = SimulatedAiModel.CostUsd(result.Input, result.Output);
         var stored = await tracker.TrackAiGenerationAsync(
-            SimulatedAiModel.Model, result.Input, result.Output, result.Duration, costUsd: cost, brandId: brandId, userId: user,
-            budgetReservationId: reservation.ReservationId);
+            SimulatedAiModel.Model, result.Input, result.Output, result.Duration,
+            new AiGenerationDetails { CostUsd = cost, BrandId = brandId, UserId = user, BudgetReservationId = reservation.ReservationId });
         await budget.CommitBudgetAsync(reservation.ReservationId!.Value, cost);
         return Results.Ok(new Answer(result.Text, stored.EventId, result.Input, result.Output, cost));
     }

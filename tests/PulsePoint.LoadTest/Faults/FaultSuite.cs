@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PulsePoint.Client;
+using PulsePoint.Events;
 using PulsePoint.Tenancy;
 
 namespace PulsePoint.LoadTest.Faults;
@@ -43,7 +44,7 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
             var (active, inactive) = await CreateTenantsAsync(grains);
             await using var store = NpgsqlDataSource.Create(pipeline);
             var probe = new EventStoreProbe(store);
-            var shards = int.TryParse(Environment.GetEnvironmentVariable("PulsePoint__Events__Shards"), out var s) ? s : new PulsePointClientOptions().EventShards;
+            var shards = await grains.GetGrain<IEventShardsGrain>(0).GetShardCountAsync();
             foreach (var scenario in options.Scenarios.Select(name => FaultScenarios.All.First(x => x.Name == name)))
             {
                 await EnsureClusterAsync();

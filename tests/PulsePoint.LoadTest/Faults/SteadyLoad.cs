@@ -29,7 +29,7 @@ public sealed class SteadyLoad
     public SteadyLoad(IClusterClient client, int shards, IReadOnlyList<TenantId> active, TenantId inactive, FaultOptions options)
     {
         _client = client;
-        _tracker = new EventTracker(client, shards);
+        _tracker = new EventTracker(client);
         _active = active;
         _inactive = inactive;
         _options = options;

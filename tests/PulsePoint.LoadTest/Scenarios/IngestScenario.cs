@@ -50,8 +50,8 @@ public sealed class IngestScenario : Scenario
 
     public override async Task SetupAsync(LoadContext context, CancellationToken cancellationToken)
     {
-        var shards = int.TryParse(Environment.GetEnvironmentVariable("PulsePoint__Events__Shards"), out var s) ? s : new PulsePointClientOptions().EventShards;
-        _tracker = new EventTracker(context.Client, shards);
+        var shards = await context.Client.GetGrain<IEventShardsGrain>(0).GetShardCountAsync();
+        _tracker = new EventTracker(context.Client);
         _shards = context.Tenants.Select(t => EventShards.Of(t, shards)).Distinct().ToArray();
         // Deliveries owed from earlier runs (or runs with other destinations) would compete with this one.
         if (await DrainAsync(context, "events owed from earlier runs", cancellationToken) is { } owed)

@@ -81,8 +81,7 @@ public sealed class TrackEventScenario : Scenario
 
     public override Task SetupAsync(LoadContext context, CancellationToken cancellationToken)
     {
-        var shards = int.TryParse(Environment.GetEnvironmentVariable("PulsePoint__Events__Shards"), out var s) ? s : new PulsePointClientOptions().EventShards;
-        _tracker = new EventTracker(context.Client, shards);
+        _tracker = new EventTracker(context.Client);
         return Task.CompletedTask;
     }
 

@@ -41,7 +41,7 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
         // The stored event carries the catalog's cost too, so warehouse cost reports agree with billing.
         Assert.Equal(expected, await TestEvents.ScalarAsync<decimal>("select cost_usd from observability_events where event_id = $1", e.EventId));
 
-        var grain = fixture.Client.GetGrain<ITenantGrain>(tenant.Value);
+        var grain = fixture.Client.GetGrain<ITenantBillingGrain>(tenant.Value);
         CostCounters? counters = null;
         Assert.True(await TestEvents.EventuallyAsync(async () =>
         {
@@ -105,10 +105,10 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
     public async Task SinkBilling_spend_crossing_the_threshold_stores_and_relays_each_cost_alert_once()
     {
         var tenant = TenantId.New();
-        var grain = fixture.Client.GetGrain<ITenantGrain>(tenant.Value);
+        var grain = fixture.Client.GetGrain<ITenantBillingGrain>(tenant.Value);
         using (TenantScope.Begin(tenant))
         {
-            await grain.CreateAsync("Alerting tenant", dailyCostThresholdUsd: 1.00m);
+            await fixture.Client.GetGrain<ITenantGrain>(tenant.Value).CreateAsync("Alerting tenant", dailyCostThresholdUsd: 1.00m);
         }
 
         // 0.60 crosses 50%; then 0.50 more crosses 80% and 100% in one batch.

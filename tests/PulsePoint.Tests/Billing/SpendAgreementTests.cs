@@ -22,7 +22,7 @@ public sealed class SpendAgreementTests(ClusterFixture fixture)
     public async Task Spend_after_three_cost_alerts_and_a_costed_request_is_the_ledgers_on_every_surface()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Client);
-        var grain = fixture.Client.GetGrain<ITenantGrain>(tenant.Value);
+        var grain = fixture.Client.GetGrain<ITenantBillingGrain>(tenant.Value);
         using var scope = TenantScope.Begin(tenant);
         await grain.SetDailyCostThresholdAsync(1.00m);
 
@@ -32,7 +32,7 @@ public sealed class SpendAgreementTests(ClusterFixture fixture)
         const decimal expected = 6 * 0.198m + 0.0001851m + 0.0043926m + 0.000074925m;
         var ai = Enumerable.Range(0, 6)
             .Select(_ => fixture.Events.AiGeneration("claude-3-sonnet", 66_000, 0, TimeSpan.FromMilliseconds(300)))
-            .Append(fixture.Events.AiGeneration("gpt-4o-mini", 1_234, 7_321, TimeSpan.FromMilliseconds(200), tokensCacheRead: 999))
+            .Append(fixture.Events.AiGeneration("gpt-4o-mini", 1_234, 7_321, TimeSpan.FromMilliseconds(200), new AiGenerationDetails { TokensCacheRead = 999 }))
             .ToArray();
         foreach (var e in ai)
         {
@@ -65,14 +65,13 @@ public sealed class SpendAgreementTests(ClusterFixture fixture)
             "select sum(cost_usd) from observability_events where tenant_id = $1 and category = 'ai.operations'", tenant.Value));
         Assert.True(await TestEvents.EventuallyAsync(async () => (await grain.GetCostCountersAsync()).CostUsd == expected, Patience),
             $"the counters say {(await grain.GetCostCountersAsync()).CostUsd}, not {expected}");
-        Assert.Equal(expected, (await grain.GetUsageReportAsync(today, today)).Rows.Sum(r => r.CostUsd));
+        Assert.Equal(expected, (await fixture.Client.GetGrain<IUsageReportGrain>(tenant.Value).GetUsageReportAsync(today, today)).Rows.Sum(r => r.CostUsd));
         var cost = Assert.Single((await analytics.GetDailyCostAsync(tenant, range)).Rows);
         Assert.Equal((expected, (long)ai.Length), (cost.CostUsd, cost.Events));
         Assert.Equal(expected, (await analytics.GetDailyModelUsageAsync(tenant, range)).Rows.Sum(r => r.CostUsd));
 
-        // The alerts carry the levels they report, exactly, in attributes of their own.
-        var alerts = fixture.Client.GetGrain<ITenantGrain>(tenant.Value);
-        var raised = (await alerts.GetCostCountersAsync()).AlertsToday;
+        // The alerts the billing grain raised, with the threshold they were measured against.
+        var raised = (await grain.GetCostCountersAsync()).AlertsToday;
         Assert.Equal([0.5m, 0.8m, 1.0m], raised.Select(a => a.Fraction));
         Assert.All(raised, a => Assert.Equal(1.00m, a.ThresholdUsd));
     }

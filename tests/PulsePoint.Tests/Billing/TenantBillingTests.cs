@@ -141,7 +141,10 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
         // load already sees them: the call must not add them again.
         var catalog = new PricingCatalog(PricingFile.Default);
         var insert = await TestUsage.Ledger.InsertAsync([UsageRecord.FromEvent(TestUsage.AiEvent(tenant, "claude-3-sonnet", 1_000_000, 0, Now), catalog)!]);
-        await Grain(tenant, g => g.AddUsageAsync(insert.PerTenant()[tenant]));
+        using (TenantScope.Begin(tenant))
+        {
+            await Client.GetGrain<ITenantUsageFeed>(tenant.Value).AddUsageAsync(insert.PerTenant()[tenant]);
+        }
 
         var counters = await Grain(tenant, g => g.GetCostCountersAsync());
         Assert.Equal((1L, 3m), (counters.Events, counters.CostUsd));
@@ -156,7 +159,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
         BudgetReservation[] answers;
         using (TenantScope.Begin(tenant))
         {
-            var grain = Client.GetGrain<ITenantGrain>(tenant.Value);
+            var grain = Client.GetGrain<ITenantBillingGrain>(tenant.Value);
             answers = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => grain.ReserveBudgetAsync(0.1m)));
         }
 
@@ -317,35 +320,43 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
             TestUsage.AiEvent(tenant, "gpt-4o", 1_000_000, 0, Now),
             TestUsage.AiEvent(tenant, "gpt-4o", 1_000_000, 0, Now));
 
-        var report = await Grain(tenant, g => g.GetUsageReportAsync(today.AddDays(-1), today));
+        var report = await Report(tenant, today.AddDays(-1), today);
 
         Assert.Equal(
             [(today.AddDays(-1), "claude-3-sonnet", 1L, 3m), (today, "claude-3-sonnet", 1L, 15m), (today, "gpt-4o", 2L, 5m)],
             report.Rows.Select(r => (r.Day, r.Model, r.Events, r.CostUsd)));
-        Assert.Empty((await Grain(tenant, g => g.GetUsageReportAsync(today.AddDays(-10), today.AddDays(-2)))).Rows);
+        Assert.Empty((await Report(tenant, today.AddDays(-10), today.AddDays(-2))).Rows);
     }
 
     private static decimal FractionOf(StructuredEvent alert) =>
         decimal.Parse(alert.ErrorCode!["cost_threshold_".Length..^"pct".Length], System.Globalization.CultureInfo.InvariantCulture) / 100m;
 
-    private async Task<T> Grain<T>(TenantId tenant, Func<ITenantGrain, Task<T>> call)
+    private async Task<T> Grain<T>(TenantId tenant, Func<ITenantBillingGrain, Task<T>> call)
     {
         using (TenantScope.Begin(tenant))
         {
-            return await call(Client.GetGrain<ITenantGrain>(tenant.Value));
+            return await call(Client.GetGrain<ITenantBillingGrain>(tenant.Value));
         }
     }
 
-    private async Task Grain(TenantId tenant, Func<ITenantGrain, Task> call)
+    private async Task Grain(TenantId tenant, Func<ITenantBillingGrain, Task> call)
     {
         using (TenantScope.Begin(tenant))
         {
-            await call(Client.GetGrain<ITenantGrain>(tenant.Value));
+            await call(Client.GetGrain<ITenantBillingGrain>(tenant.Value));
+        }
+    }
+
+    private async Task<UsageReport> Report(TenantId tenant, DateOnly from, DateOnly to)
+    {
+        using (TenantScope.Begin(tenant))
+        {
+            return await Client.GetGrain<IUsageReportGrain>(tenant.Value).GetUsageReportAsync(from, to);
         }
     }
 
     private async Task DeactivateAsync(TenantId tenant) =>
-        await Client.GetGrain<ITenantGrain>(tenant.Value).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Client.GetGrain<ITenantBillingGrain>(tenant.Value).Cast<IGrainManagementExtension>().DeactivateOnIdle();
 
     /// <summary>Alerts are sent from a grain timer right after they are raised: wait (bounded) for them.</summary>
     private async Task<IReadOnlyList<StructuredEvent>> WaitForAlertsAsync(TenantId tenant, int count)

@@ -48,7 +48,7 @@ public static class TestUsage
         {
             using (TenantScope.Begin(tenant))
             {
-                await grains.GetGrain<ITenantGrain>(tenant.Value).AddUsageAsync(batch);
+                await grains.GetGrain<ITenantUsageFeed>(tenant.Value).AddUsageAsync(batch);
             }
         }
 

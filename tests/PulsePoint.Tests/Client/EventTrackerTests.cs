@@ -41,11 +41,11 @@ public sealed class EventTrackerTests(ClusterFixture fixture)
         var tenant = TenantId.New();
 
         Assert.Throws<TenantRequiredException>(() => Tracker.Error("x", "no tenant anywhere"));
-        Assert.Equal("model", Assert.Throws<ArgumentException>(() => Tracker.AiGeneration(" ", 1, 1, TimeSpan.Zero, tenant: tenant)).ParamName);
+        Assert.Equal("model", Assert.Throws<ArgumentException>(() => Tracker.AiGeneration(" ", 1, 1, TimeSpan.Zero, new AiGenerationDetails { Tenant = tenant })).ParamName);
         Assert.Equal(nameof(StructuredEvent.TokensInput),
-            Assert.Throws<InvalidEventException>(() => Tracker.AiGeneration("claude-3-sonnet", -5, 1, TimeSpan.Zero, tenant: tenant)).Field);
+            Assert.Throws<InvalidEventException>(() => Tracker.AiGeneration("claude-3-sonnet", -5, 1, TimeSpan.Zero, new AiGenerationDetails { Tenant = tenant })).Field);
         Assert.Equal(nameof(StructuredEvent.AccuracyScore),
-            (await Assert.ThrowsAsync<InvalidEventException>(() => Tracker.TrackAiGenerationAsync("claude-3-sonnet", 1, 1, TimeSpan.Zero, accuracyScore: 1.2, tenant: tenant))).Field);
+            (await Assert.ThrowsAsync<InvalidEventException>(() => Tracker.TrackAiGenerationAsync("claude-3-sonnet", 1, 1, TimeSpan.Zero, new AiGenerationDetails { AccuracyScore = 1.2, Tenant = tenant }))).Field);
         Assert.Equal(nameof(StructuredEvent.EventType),
             Assert.Throws<InvalidEventException>(() => Tracker.UserInteraction("ai.not_a_user_event", tenant: tenant)).Field);
         Assert.Equal("severity", Assert.Throws<ArgumentOutOfRangeException>(() => Tracker.Error("x", "y", EventSeverity.Info, tenant: tenant)).ParamName);
@@ -58,7 +58,7 @@ public sealed class EventTrackerTests(ClusterFixture fixture)
     {
         var first = TenantId.New();
         var second = TenantId.New();
-        var good = Tracker.AiGeneration("claude-3-sonnet", 100, 20, TimeSpan.FromMilliseconds(300), tenant: first);
+        var good = Tracker.AiGeneration("claude-3-sonnet", 100, 20, TimeSpan.FromMilliseconds(300), new AiGenerationDetails { Tenant = first });
         var other = Tracker.Error("timeout", "upstream timed out", tenant: second);
         var bad = Tracker.ApiRequest("GET", "/x", 200, TimeSpan.Zero, tenant: first) with { DurationMs = double.NaN };
 

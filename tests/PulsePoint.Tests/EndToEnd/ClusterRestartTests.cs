@@ -89,7 +89,7 @@ public sealed class ClusterRestartTests(RestartableClusterFixture fixture, ITest
     public async Task Client_rides_through_a_silo_restart_without_losing_an_acknowledged_event()
     {
         var cluster = fixture.Cluster;
-        var tracker = new EventTracker(cluster.Client, RestartableClusterFixture.EventShards);
+        var tracker = new EventTracker(cluster.Client);
         var tenant = TenantId.New();
         // Activate the tenant's sink shard, then restart the silo that hosts it: the hardest case.
         await tracker.TrackAsync(TestEvents.Request(tenant));
@@ -147,7 +147,7 @@ public sealed class ClusterRestartTests(RestartableClusterFixture fixture, ITest
     [Fact]
     public async Task Permanent_errors_surface_at_once_and_transient_ones_are_recognised()
     {
-        var tracker = new EventTracker(fixture.Cluster.Client, RestartableClusterFixture.EventShards);
+        var tracker = new EventTracker(fixture.Cluster.Client);
         var bad = TestEvents.Request(TenantId.New()) with { AccuracyScore = 1.5 };
 
         var invalid = await Assert.ThrowsAsync<InvalidEventException>(() => tracker.TrackAsync(bad));

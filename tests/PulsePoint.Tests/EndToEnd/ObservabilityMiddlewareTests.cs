@@ -186,7 +186,7 @@ public sealed class ObservabilityMiddlewareTests(ClusterFixture fixture, ITestOu
         try
         {
             // Warm the tenant's stream and subscription path first, so the measurement below is of the alert itself.
-            var warmUp = await new EventTracker(fixture.Client, ClusterFixture.EventShards).TrackErrorAsync("warm_up", "warm-up", EventSeverity.Critical, tenant: tenant);
+            var warmUp = await new EventTracker(fixture.Client).TrackErrorAsync("warm_up", "warm-up", EventSeverity.Critical, tenant: tenant);
             Assert.True(await TestEvents.EventuallyAsync(() => received.Any(r => r.Event.EventId == warmUp.EventId), Patience));
             using var response = await service.Http.SendAsync(Ask(tenant, brand, "What should Summit spend on ads?"));
 
@@ -236,7 +236,7 @@ public sealed class ObservabilityMiddlewareTests(ClusterFixture fixture, ITestOu
             // Latency on the now warm path, measured (not asserted: the project's tests make no timing assertions;
             // the "within one second" is reported from these numbers): TrackErrorAsync in the same process
             // (the event's timestamp, same clock) → immediate flush → commit → relay → stream → callback.
-            var tracker = new EventTracker(fixture.Client, ClusterFixture.EventShards);
+            var tracker = new EventTracker(fixture.Client);
             var ordinary = await tracker.TrackUserInteractionAsync("user.brand_viewed", "alice", tenant: tenant);
             var critical = new List<Guid>();
             for (var i = 0; i < 10; i++)

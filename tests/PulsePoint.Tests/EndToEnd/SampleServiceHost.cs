@@ -27,7 +27,7 @@ public sealed class SampleServiceHost : IAsyncDisposable
         {
             builder.Services.AddSingleton(client);
             builder.Services.AddSingleton<IGrainFactory>(client);
-            builder.Services.AddPulsePointEventTracking(eventShards);
+            builder.Services.AddPulsePointEventTracking();
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

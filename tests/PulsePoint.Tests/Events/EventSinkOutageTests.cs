@@ -24,7 +24,7 @@ public sealed class UnreachableDatabaseCluster : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
-    public EventTracker Events => new(Cluster.Client, 1);
+    public EventTracker Events => new(Cluster.Client);
 
     public async Task InitializeAsync()
     {

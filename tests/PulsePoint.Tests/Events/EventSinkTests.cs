@@ -144,16 +144,19 @@ public sealed class EventSinkTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task EventSink_refuses_a_tenant_that_belongs_to_another_shard()
+    public async Task EventSink_refuses_a_tenant_that_belongs_to_another_shard_and_says_the_clusters_shard_count()
     {
         var tenant = TenantId.New();
         var wrongShard = (EventShards.Of(tenant, ClusterFixture.EventShards) + 1) % ClusterFixture.EventShards;
         using (TenantScope.Begin(tenant))
         {
-            var error = await Assert.ThrowsAsync<TenantMismatchException>(
+            var error = await Assert.ThrowsAsync<WrongEventShardException>(
                 () => fixture.Client.GetGrain<IEventSinkGrain>(wrongShard).AppendAsync(TestEvents.Answer(tenant)));
-            Assert.Contains("PulsePoint:Events:Shards", error.Message);
+            Assert.Equal(ClusterFixture.EventShards, error.ShardCount);
         }
+
+        // Clients need no shard setting: the cluster tells them.
+        Assert.Equal(ClusterFixture.EventShards, await fixture.Client.GetGrain<IEventShardsGrain>(0).GetShardCountAsync());
     }
 
     [Fact]

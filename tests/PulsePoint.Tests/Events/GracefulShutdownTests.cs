@@ -43,7 +43,7 @@ public sealed class GracefulShutdownTests
         var tenant = TenantId.New();
         var events = Enumerable.Range(0, 20).Select(_ => TestEvents.Answer(tenant)).ToArray();
         var sent = DateTimeOffset.UtcNow;
-        var appends = new EventTracker(cluster.Client, 1).TrackBatchAsync(tenant, events);
+        var appends = new EventTracker(cluster.Client).TrackBatchAsync(tenant, events);
         var acknowledged = appends.ContinueWith(_ => DateTimeOffset.UtcNow, TaskScheduler.Default);
         // The sink buffers the batch behind the flush delay: nothing is stored or acknowledged yet.
         await Task.Delay(1000);

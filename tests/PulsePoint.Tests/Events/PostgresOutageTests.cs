@@ -28,7 +28,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
 
     private InProcessTestCluster _cluster = null!;
 
-    private EventTracker Events => new(_cluster.Client, 2);
+    private EventTracker Events => new(_cluster.Client);
 
     public async Task InitializeAsync()
     {

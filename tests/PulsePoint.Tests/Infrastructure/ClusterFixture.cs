@@ -25,7 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>Sends events like a backend service does (validates, picks the shard, waits for the commit).</summary>
-    public EventTracker Events => new(Client, EventShards);
+    public EventTracker Events => new(Client);
 
     public IClusterClient Client => Cluster.Client;
 

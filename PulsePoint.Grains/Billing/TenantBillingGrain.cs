@@ -1,18 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PulsePoint.Billing;
+using Microsoft.Extensions.Options;
 using PulsePoint.Storage;
+using PulsePoint.Tenancy;
 
-namespace PulsePoint.Tenancy;
+namespace PulsePoint.Billing;
 
 /// <summary>
-/// The tenant grain's billing half: today's cost counters (rebuilt from <c>ai_token_usage</c> on
-/// activation, then updated once per committed event batch), cost alerts (persisted in grain storage,
-/// sent through the event sink), and the opt-in hard budget (reservations in grain storage). The grain
-/// is not reentrant, so each of these reads and updates its state without interleaving: concurrent
-/// reservations are decided one at a time and cannot overspend.
+/// One tenant's money: today's cost counters (rebuilt from <c>ai_token_usage</c> on activation, then fed
+/// once per committed event batch by the sink, which does not wait for it), cost alerts (persisted in grain
+/// storage, written to the event store by <see cref="IBillingEventPublisher"/>), and the opt-in hard budget
+/// (reservations in grain storage). Threshold and budget are read from the tenant's row on activation and
+/// on a timer, so an out-of-band edit takes effect within a refresh period. The grain is not reentrant, so
+/// each of these reads and updates its state without interleaving: concurrent reservations are decided one
+/// at a time and cannot overspend.
 /// </summary>
-internal sealed partial class TenantGrain
+internal sealed partial class TenantBillingGrain(
+    TenantDatabase database,
+    [FromKeyedServices(TenantDatabase.Background)] TenantDatabase backgroundDatabase,
+    IOptions<TenancyOptions> tenancyOptions,
+    IOptions<BillingOptions> billingOptions,
+    BillingClock billingClock,
+    UsageLedger usageLedger,
+    IBillingEventPublisher billingEvents,
+    ILogger<TenantBillingGrain> logger,
+    [PersistentState("costAlerts", "Default")] IPersistentState<CostAlertState> alertState,
+    [PersistentState("budget", "Default")] IPersistentState<BudgetState> budgetState) : Grain, ITenantBillingGrain, ITenantUsageFeed
 {
+    private const string SelectSettingsSql = "select daily_cost_threshold_usd, daily_budget_usd from tenants where id = $1";
     private const string UpdateThresholdSql = "update tenants set daily_cost_threshold_usd = $2, updated_at = now() where id = $1";
     private const string UpdateBudgetSql = "update tenants set daily_budget_usd = $2, updated_at = now() where id = $1";
 
@@ -20,31 +35,44 @@ internal sealed partial class TenantGrain
     private readonly Dictionary<DateOnly, Dictionary<string, UsageLine>> _usage = [];
     // The part of that usage's cost whose events named a budget reservation, per UTC day and reservation.
     private readonly Dictionary<DateOnly, Dictionary<Guid, decimal>> _reserved = [];
+    private TenantId _tenant;
     private PgSnapshot? _countersSnapshot;
     private decimal? _dailyCostThresholdUsd;
     private decimal? _dailyBudgetUsd;
     private IGrainTimer? _alertSender;
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _tenant = new TenantId(this.GetPrimaryKey());
+        await LoadSettingsAsync(database, cancellationToken);
+        await LoadCostCountersAsync(cancellationToken);
+        // Spend loaded from the ledger may have crossed a threshold no activation has alerted yet.
+        await RaiseAlertsAsync(billingClock.Today);
+        // Refreshes start at a random ½ to 1½ periods, so grains activated together do not read together.
+        var period = tenancyOptions.Value.RefreshPeriod;
+        this.RegisterGrainTimer(RefreshOnTimerAsync, new GrainTimerCreationOptions(period * (0.5 + Random.Shared.NextDouble()), period) { KeepAlive = false });
+        ArmAlertSending();
+    }
+
     private BillingOptions Billing => billingOptions.Value;
 
     private decimal ThresholdUsd => _dailyCostThresholdUsd ?? Billing.DefaultDailyThresholdUsd;
 
-    async Task ITenantGrain.AddUsageAsync(UsageBatch batch)
+    async Task ITenantUsageFeed.AddUsageAsync(UsageBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (_countersSnapshot is { } loaded && batch.TransactionId is { } xid && loaded.Saw(xid))
-        {
-            // This batch committed before the activation's load, which already counted it.
-            return;
-        }
-
         var today = billingClock.Today;
-        Add(batch, today);
-        PruneUsage(today);
-        await RaiseAlertsAsync(today);
+        // A batch that committed before the activation's load is already counted (often the very batch
+        // whose hand-off activated this grain); its alerts were raised at activation.
+        if (_countersSnapshot is not { } loaded || batch.TransactionId is not { } xid || !loaded.Saw(xid))
+        {
+            Add(batch, today);
+            PruneUsage(today);
+            await RaiseAlertsAsync(today);
+        }
     }
 
-    Task<CostCounters> ITenantGrain.GetCostCountersAsync()
+    Task<CostCounters> ITenantBillingGrain.GetCostCountersAsync()
     {
         var today = billingClock.Today;
         var lines = _usage.TryGetValue(today, out var models)
@@ -62,7 +90,7 @@ internal sealed partial class TenantGrain
             alerts));
     }
 
-    async Task ITenantGrain.SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd)
+    async Task ITenantBillingGrain.SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd)
     {
         if (dailyCostThresholdUsd is { } threshold)
         {
@@ -74,7 +102,7 @@ internal sealed partial class TenantGrain
         await RaiseAlertsAsync(billingClock.Today);
     }
 
-    async Task ITenantGrain.SetDailyBudgetAsync(decimal? dailyBudgetUsd)
+    async Task ITenantBillingGrain.SetDailyBudgetAsync(decimal? dailyBudgetUsd)
     {
         if (dailyBudgetUsd is { } budgetUsd)
         {
@@ -85,7 +113,7 @@ internal sealed partial class TenantGrain
         _dailyBudgetUsd = dailyBudgetUsd;
     }
 
-    async Task<BudgetReservation> ITenantGrain.ReserveBudgetAsync(decimal estimatedCostUsd)
+    async Task<BudgetReservation> ITenantBillingGrain.ReserveBudgetAsync(decimal estimatedCostUsd)
     {
         Money.Check(estimatedCostUsd, nameof(estimatedCostUsd));
 
@@ -116,7 +144,7 @@ internal sealed partial class TenantGrain
         return new BudgetReservation(true, id, remaining - estimatedCostUsd, budget, hold.ExpiresAt);
     }
 
-    async Task<BudgetSettlement> ITenantGrain.CommitBudgetAsync(Guid reservationId, decimal actualCostUsd)
+    async Task<BudgetSettlement> ITenantBillingGrain.CommitBudgetAsync(Guid reservationId, decimal actualCostUsd)
     {
         Money.Check(actualCostUsd, nameof(actualCostUsd));
 
@@ -151,7 +179,7 @@ internal sealed partial class TenantGrain
         return held ? BudgetSettlement.Committed : BudgetSettlement.NotHeld;
     }
 
-    async Task<BudgetSettlement> ITenantGrain.ReleaseBudgetAsync(Guid reservationId)
+    async Task<BudgetSettlement> ITenantBillingGrain.ReleaseBudgetAsync(Guid reservationId)
     {
         var now = billingClock.Now;
         var state = budgetState.State;
@@ -175,7 +203,7 @@ internal sealed partial class TenantGrain
         return BudgetSettlement.Released;
     }
 
-    Task<BudgetStatus> ITenantGrain.GetBudgetAsync()
+    Task<BudgetStatus> ITenantBillingGrain.GetBudgetAsync()
     {
         // A copy: a read-only call must not change the persisted ledger.
         var state = new BudgetState
@@ -201,16 +229,23 @@ internal sealed partial class TenantGrain
             spend.CountedUsd));
     }
 
-    async Task<UsageReport> ITenantGrain.GetUsageReportAsync(DateOnly from, DateOnly to) =>
-        new(from, to, await usageLedger.ReadDaysAsync(_tenant, from, to));
+    private async Task RefreshOnTimerAsync(CancellationToken cancellationToken)
+    {
+        // Its own pool: a refresh overlapping callers' queries must not widen theirs (see DataSources.Background).
+        await LoadSettingsAsync(backgroundDatabase, cancellationToken);
+        ArmAlertSending();
+    }
+
+    private async Task LoadSettingsAsync(TenantDatabase source, CancellationToken cancellationToken)
+    {
+        (_dailyCostThresholdUsd, _dailyBudgetUsd) = await source.ReadAsync(_tenant, SelectSettingsSql, bind: null, async (reader, ct) =>
+            await reader.ReadAsync(ct)
+                ? (reader.IsDBNull(0) ? (decimal?)null : reader.GetDecimal(0), reader.IsDBNull(1) ? (decimal?)null : reader.GetDecimal(1))
+                : (null, null), cancellationToken);
+    }
 
     private async Task LoadCostCountersAsync(CancellationToken cancellationToken)
     {
-        if (_status == TenantStatus.NotFound)
-        {
-            return;
-        }
-
         var today = billingClock.Today;
         var (usage, snapshot) = await usageLedger.ReadCountersAsync(_tenant, today.AddDays(-1), today, cancellationToken);
         _usage.Clear();
@@ -295,8 +330,8 @@ internal sealed partial class TenantGrain
     }
 
     /// <summary>
-    /// Sends unsent alerts from a grain timer, not from the call that raised them: that call may come
-    /// from the event sink itself, which must not wait on its own next batch.
+    /// Sends unsent alerts from a grain timer, not from the call that raised them, so a slow or failing
+    /// write delays no caller; the refresh timer arms another attempt after a failure.
     /// </summary>
     private void ArmAlertSending()
     {
@@ -350,7 +385,6 @@ internal sealed partial class TenantGrain
 
     private async Task UpdateTenantAsync(string sql, decimal? value)
     {
-        _lastCall = time.GetUtcNow();
         var updated = await database.RunAsync(_tenant, async session =>
         {
             await using var update = session.Command(sql).Bind(value);
@@ -365,6 +399,6 @@ internal sealed partial class TenantGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} spent {SpendUsd} USD today: {Percent}% of its {ThresholdUsd} USD daily threshold")]
     private static partial void LogCostAlert(ILogger logger, Guid tenantId, decimal percent, decimal spendUsd, decimal thresholdUsd);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: {Count} cost alert(s) not yet accepted by the event sink; will retry")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: {Count} cost alert(s) not yet stored; will retry")]
     private static partial void LogAlertSendFailed(ILogger logger, Exception exception, Guid tenantId, int count);
 }

@@ -1,0 +1,52 @@
+using Orleans.Concurrency;
+using PulsePoint.Tenancy;
+
+namespace PulsePoint.Billing;
+
+/// <summary>
+/// One tenant's money (key: the tenant id): today's cost counters, the cost-alert threshold and the
+/// alerts it raises, and the opt-in hard budget. Counters are rebuilt from the billing ledger on
+/// activation and fed by the event sink after each commit. Calls are decided one at a time, so
+/// concurrent reservations cannot overspend.
+/// </summary>
+[Alias("PulsePoint.ITenantBillingGrain")]
+public interface ITenantBillingGrain : ITenantKeyedGrain
+{
+    /// <summary>Today's (UTC) tokens and cost, total and per model, and the cost alerts raised today.</summary>
+    [ReadOnly, Alias("GetCostCounters")]
+    Task<CostCounters> GetCostCountersAsync();
+
+    /// <summary>Sets the daily cost-alert threshold; null uses the configured default (PulsePoint:Billing:DefaultDailyThresholdUsd).</summary>
+    /// <exception cref="TenantNotFoundException">The tenant does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Negative, or more than 12 decimal places.</exception>
+    [Alias("SetDailyCostThreshold")]
+    Task SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd);
+
+    /// <summary>Sets the hard daily budget (opt-in); null removes it.</summary>
+    /// <exception cref="TenantNotFoundException">The tenant does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Negative, or more than 12 decimal places.</exception>
+    [Alias("SetDailyBudget")]
+    Task SetDailyBudgetAsync(decimal? dailyBudgetUsd);
+
+    /// <summary>
+    /// Before an AI call: holds <paramref name="estimatedCostUsd"/> of today's budget if it fits, else
+    /// denies. Settle with <see cref="CommitBudgetAsync"/> or <see cref="ReleaseBudgetAsync"/>, and name the
+    /// reservation on the call's AI event (<c>StructuredEvent.BudgetReservationId</c>) so the call counts once;
+    /// an unsettled reservation stops holding budget after PulsePoint:Billing:ReservationTimeout. Without a
+    /// budget every reservation is granted.
+    /// </summary>
+    [Alias("ReserveBudget")]
+    Task<BudgetReservation> ReserveBudgetAsync(decimal estimatedCostUsd);
+
+    /// <summary>After the AI call: records its actual cost against today's budget and ends the reservation.</summary>
+    [Alias("CommitBudget")]
+    Task<BudgetSettlement> CommitBudgetAsync(Guid reservationId, decimal actualCostUsd);
+
+    /// <summary>The AI call did not happen: frees the reservation's hold.</summary>
+    [Alias("ReleaseBudget")]
+    Task<BudgetSettlement> ReleaseBudgetAsync(Guid reservationId);
+
+    /// <summary>Today's budget, what it counts as spent (and how), holds and what remains.</summary>
+    [ReadOnly, Alias("GetBudget")]
+    Task<BudgetStatus> GetBudgetAsync();
+}
