@@ -30,8 +30,7 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
         Assert.Equal(EventAppendOutcome.Stored, await Events.TrackAsync(e));
         Assert.Equal(EventAppendOutcome.AlreadyStored, await Events.TrackAsync(e));
         var sink = fixture.Client.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, ClusterFixture.EventShards));
-        await sink.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(200);
+        await TestGrains.DeactivateAsync(fixture.Client, sink);
         Assert.Equal(EventAppendOutcome.AlreadyStored, await Events.TrackAsync(e));
 
         Assert.Equal(1L, await TestEvents.ScalarAsync<long>("select count(*) from ai_token_usage where tenant_id = $1", tenant.Value));
@@ -57,8 +56,7 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
         Assert.Equal(expected, counters.CostUsd);
 
         // A new activation loads the same counters from ai_token_usage.
-        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(200);
+        await TestGrains.DeactivateAsync(fixture.Client, grain);
         using (TenantScope.Begin(tenant))
         {
             var reloaded = await grain.GetCostCountersAsync();

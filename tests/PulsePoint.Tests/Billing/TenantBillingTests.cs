@@ -356,7 +356,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     }
 
     private async Task DeactivateAsync(TenantId tenant) =>
-        await Client.GetGrain<ITenantBillingGrain>(tenant.Value).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await TestGrains.DeactivateAsync(Client, Client.GetGrain<ITenantBillingGrain>(tenant.Value));
 
     /// <summary>Alerts are sent from a grain timer right after they are raised: wait (bounded) for them.</summary>
     private async Task<IReadOnlyList<StructuredEvent>> WaitForAlertsAsync(TenantId tenant, int count)

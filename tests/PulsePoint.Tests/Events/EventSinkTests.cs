@@ -76,8 +76,7 @@ public sealed class EventSinkTests(ClusterFixture fixture)
         Assert.Single(racing, o => o == EventAppendOutcome.Stored);
 
         var sink = fixture.Client.GetGrain<IEventSinkGrain>(EventShards.Of(tenant, ClusterFixture.EventShards));
-        await sink.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(200);
+        await TestGrains.DeactivateAsync(fixture.Client, sink);
 
         Assert.Equal(EventAppendOutcome.AlreadyStored, await Events.TrackAsync(e));
         using (TenantScope.Begin(tenant))

@@ -174,7 +174,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         var grain = Client.GetGrain<ITenantGrain>(unknown.Value);
         var first = await grain.GetSnapshotAsync();
 
-        await Task.Delay(ClusterFixture.UnknownTenantIdleTimeout * 3);
+        await TestGrains.GoneAsync(Client, grain);
 
         // A collected activation starts over: one load, made after the first activation's.
         var second = await grain.GetSnapshotAsync();
