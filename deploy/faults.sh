@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fault suite (issue 9): a real 3-silo cluster (deploy/cluster.sh) with Pub/Sub as its real-time
+# The fault suite: a real 3-silo cluster (deploy/cluster.sh) with Pub/Sub as its real-time
 # destination, a steady load of event appends and tenant checks, and one fault at a time — kill -9 of a
 # silo, PostgreSQL restart, Pub/Sub unreachable for 30 s, rolling restart. After each it checks that every
 # acknowledged event is in PostgreSQL exactly once and was delivered to Pub/Sub, that the tenant status

@@ -3,7 +3,7 @@ namespace PulsePoint.Client.AspNetCore;
 /// <summary>How <see cref="ObservabilityMiddleware"/> records requests (configure with <c>services.Configure&lt;PulsePointObservabilityOptions&gt;(...)</c>).</summary>
 public sealed class PulsePointObservabilityOptions
 {
-    /// <summary>Measure each request's CPU time (Linux only; see <c>CpuTimeMs</c> in the README). Default true.</summary>
+    /// <summary>Measure each request's CPU time (Linux only; see <c>CpuTimeMs</c> in docs/client.md). Default true.</summary>
     public bool MeasureCpuTime { get; set; } = true;
 
     /// <summary>

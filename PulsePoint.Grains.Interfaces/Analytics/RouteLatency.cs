@@ -3,7 +3,7 @@ namespace PulsePoint.Analytics;
 /// <summary>
 /// Latency percentiles of one API route: the event type of <c>api.lifecycle</c> events (the event schema has
 /// no separate route field; services name routes as event types, e.g. <c>api.request_completed</c>).
-/// Percentiles are in milliseconds over the events that have a duration, rounded to 0.001 ms; see README "Analytics"
+/// Percentiles are in milliseconds over the events that have a duration, rounded to 0.001 ms; see docs/analytics.md
 /// for the interpolation each warehouse uses.
 /// </summary>
 /// <param name="Route">The event type.</param>

@@ -4,10 +4,10 @@ namespace PulsePoint.Brands;
 
 /// <summary>
 /// Bounds how many brand queries run at once on this silo (<see cref="BrandOptions.MaxConcurrentQueries"/>).
-/// Seen in the attack suite's 1,000-request case while the metrics call was still [ReadOnly] (so it
-/// interleaved without bound): 500 queries at once opened 200 connections on two silos, which timed out
-/// in authentication on a 2-core machine. Grain scheduling alone bounds nothing across many tenants;
-/// with the gate the excess waits in memory instead.
+/// Grain scheduling alone bounds nothing across many tenants: in the attack suite's 1,000-request case,
+/// brand calls allowed to interleave (as a [ReadOnly] metrics call would) ran 500 queries at once and
+/// opened 200 connections on two silos, more than PostgreSQL authenticated before the connections timed
+/// out. With the gate the excess waits in memory instead.
 /// </summary>
 public sealed class BrandQueryGate(IOptions<BrandOptions> options) : IDisposable
 {

@@ -20,7 +20,7 @@ public sealed class DuckDbOptions
 
     /// <summary>
     /// Re-cluster the table by (tenant_id, timestamp) after each retention cleanup, so one tenant's reports read only
-    /// its row groups. The copy holds the write gate while it runs (measured: 147 s for 10M rows, 25 s for 1M, on a busy shared 2-core machine).
+    /// its row groups. The copy holds the write gate while it runs (measured on a busy shared machine: 147 s for 10M rows, 25 s for 1M; BENCHMARKS.md).
     /// </summary>
     public bool ClusterOnCleanup { get; set; } = true;
 

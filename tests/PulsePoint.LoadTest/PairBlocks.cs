@@ -2,7 +2,7 @@ namespace PulsePoint.LoadTest;
 
 /// <summary>
 /// The latencies of a paired run's completed pairs, kept by block of consecutive time (one second by default),
-/// for an interval around PulsePoint ÷ baseline at a percentile. This machine's slow spells last from
+/// for an interval around PulsePoint ÷ baseline at a percentile. A shared machine's slow spells last from
 /// milliseconds to seconds and land on whichever side happens to be running, so one run's p99 ratio can move by
 /// ±20% from run to run. Resampling whole blocks (a block bootstrap) keeps each spell together, so the interval is
 /// as wide as the spells make it.

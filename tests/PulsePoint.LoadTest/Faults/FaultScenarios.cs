@@ -1,6 +1,6 @@
 namespace PulsePoint.LoadTest.Faults;
 
-/// <summary>The four faults of issue 9, each injected with the deploy scripts an operator would use.</summary>
+/// <summary>The four faults of the fault suite (deploy/faults.sh), each injected with the deploy scripts an operator would use.</summary>
 public static class FaultScenarios
 {
     /// <summary>The silo killed and restarted by kill-silo (not silo 1, so the one a newcomer watches on :8080 stays up).</summary>

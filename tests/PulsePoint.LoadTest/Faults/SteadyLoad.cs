@@ -156,7 +156,7 @@ public sealed class SteadyLoad
                 Checks.Error(NowMs, ErrorName(e), e.Message);
             }
 
-            // Memory-served checks would otherwise take the CPU the appends and silos need on 2 cores.
+            // Memory-served checks would otherwise take the CPU the appends and silos need on a small machine.
             await Pause(_options.CheckInterval);
         }
     }

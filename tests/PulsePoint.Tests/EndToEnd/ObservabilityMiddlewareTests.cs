@@ -201,7 +201,7 @@ public sealed class ObservabilityMiddlewareTests(ClusterFixture fixture, ITestOu
             // tenant grain's counters, the alert's own append and commit, and the stream to the callback.
             var tracked = new DateTimeOffset(await TestEvents.ScalarAsync<DateTime>(
                 "select occurred_at from observability_events where tenant_id = $1 and event_id = $2", tenant.Value, answer.EventId), TimeSpan.Zero);
-            // Measured, not asserted (no timing assertions in this suite); reported against the one second.
+            // Measured, not asserted (no timing assertions in this suite); reported against the one-second alert target.
             output.WriteLine($"cost alert: AI event tracked to subscriber callback {(at - tracked).TotalMilliseconds:0.#} ms");
             Assert.True(at > tracked);
         }
@@ -234,7 +234,7 @@ public sealed class ObservabilityMiddlewareTests(ClusterFixture fixture, ITestOu
             Assert.Equal(tenant, alert.TenantId);
 
             // Latency on the now warm path, measured (not asserted: the project's tests make no timing assertions;
-            // the "within one second" is reported from these numbers): TrackErrorAsync in the same process
+            // the one-second alert target is reported from these numbers): TrackErrorAsync in the same process
             // (the event's timestamp, same clock) → immediate flush → commit → relay → stream → callback.
             var tracker = new EventTracker(fixture.Client);
             var ordinary = await tracker.TrackUserInteractionAsync("user.brand_viewed", "alice", tenant: tenant);

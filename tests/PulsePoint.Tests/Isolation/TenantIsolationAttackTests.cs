@@ -9,7 +9,7 @@ using PulsePoint.Tests.Infrastructure;
 namespace PulsePoint.Tests.Isolation;
 
 /// <summary>
-/// The tenant-isolation attack suite (issue 3): each case attacks as tenant A (or as no tenant) while
+/// The tenant-isolation attack suite: each case attacks as tenant A (or as no tenant) while
 /// tenant B has rows, and asserts zero foreign rows and no existence signal. Each first checks that B's
 /// rows exist, so an empty database cannot make a case pass.
 /// </summary>
