@@ -24,14 +24,23 @@ public sealed partial class Reconciliation
          order by 1
         """;
 
-    // RLS and the defensive filter both scope the row to the tenant ($1).
-    private const string TenantExistsSql = "select exists (select 1 from tenants where id = $1)";
+    // A tenant with a row, or with usage in the ledger: the event sink bills whatever tenant its caller names, so usage
+    // can exist for an id that has no tenants row, and reconcile must not pass over it. RLS and the defensive filters
+    // both scope the rows to the tenant ($1).
+    private const string TenantExistsSql = """
+        select exists (select 1 from tenants where id = $1) or exists (select 1 from ai_token_usage where tenant_id = $1)
+        """;
 
-    // The tenants table is under forced row-level security: the application role sees one tenant's row at a time, and
-    // so does the owner. The pipeline role is BYPASSRLS and already granted select on tenants (0002) for the sink's
-    // cross-tenant work; it is the least-privileged role that can list them, and it reads the ids only. Every read of
-    // a tenant's data still goes through TenantDatabase as the application role.
-    private const string AllTenantsSql = "select id from tenants order by id";
+    // The tenants table and the ledger are under forced row-level security: the application role sees one tenant's rows
+    // at a time, and so does the owner. The pipeline role is BYPASSRLS and already granted select on both (0002, 0005)
+    // for the sink's cross-tenant work; it is the least-privileged role that can list the ids, and it reads the ids only.
+    // Every read of a tenant's data still goes through TenantDatabase as the application role. $1/$2: the range [from, to).
+    private const string AllTenantsSql = """
+        select id from tenants
+        union
+        select distinct tenant_id from ai_token_usage where recorded_at >= $1 and recorded_at < $2
+        order by 1
+        """;
 
     private readonly DataSources _dataSources;
     private readonly TenantDatabase _database;
@@ -69,10 +78,15 @@ public sealed partial class Reconciliation
     /// <summary>The current UTC day by the injected clock.</summary>
     public DateOnly Today => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
 
-    /// <summary>Every tenant id, inactive ones included (they may have been billed in the range), in id order.</summary>
-    public async Task<IReadOnlyList<TenantId>> AllTenantsAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Every tenant id, inactive ones included, and every id the ledger bills from <paramref name="from"/> to
+    /// <paramref name="to"/> (inclusive) without a tenant row, in id order.
+    /// </summary>
+    public async Task<IReadOnlyList<TenantId>> AllTenantsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSources.Pipeline.CreateCommand(AllTenantsSql);
+        await using var command = _dataSources.Pipeline.CreateCommand(AllTenantsSql)
+            .Bind(new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))
+            .Bind(new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var tenants = new List<TenantId>();
         while (await reader.ReadAsync(cancellationToken))
@@ -83,7 +97,7 @@ public sealed partial class Reconciliation
         return tenants;
     }
 
-    /// <summary>True when the tenant exists, read as the application role under its own row-level security.</summary>
+    /// <summary>True when the tenant has a row or ledger usage, read as the application role under its own row-level security.</summary>
     public Task<bool> ExistsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
         _database.ReadAsync(tenant, TenantExistsSql, bind: null, async (reader, ct) => await reader.ReadAsync(ct) && reader.GetBoolean(0), cancellationToken);
 

@@ -112,7 +112,7 @@ public static class ReconcileVerb
             ReconciliationSource<IAnalyticsWarehouse>.NotChecked("not needed"), reconcileOptions, time, NullLogger<Reconciliation>.Instance);
         IReadOnlyList<TenantId> tenants = tenant is { } one
             ? await lookup.ExistsAsync(one) ? [one] : throw Usage($"no tenant has the id {one}")
-            : await lookup.AllTenantsAsync();
+            : await lookup.AllTenantsAsync(from, to);
 
         Cluster? cluster = null;
         ServiceProvider? bigQuery = null;

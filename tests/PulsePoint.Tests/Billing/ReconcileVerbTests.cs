@@ -199,7 +199,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Reconcile_without_a_tenant_checks_every_tenant_listed_by_the_pipeline_role()
+    public async Task Reconcile_without_a_tenant_checks_every_tenant_and_every_billed_id_listed_by_the_pipeline_role()
     {
         var database = TestDatabase.ForCluster("pulsepoint_test_reconcile");
         await database.EnsureCreatedAsync();
@@ -211,6 +211,9 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var store = new EventStore(sources, new PricingCatalogSource(sources, Options.Create(new BillingOptions()), TimeProvider.System, NullLogger<PricingCatalogSource>.Instance), TimeProvider.System);
         const int shard = 7;
         await store.WriteAsync(shard, [TestUsage.AiEvent(billed, "claude-3-sonnet", 1_000, 0)], await store.LastPositionAsync(shard, CancellationToken.None), CancellationToken.None);
+        // Usage of a tenant id that has no tenants row: the sink bills whatever tenant its caller names.
+        var phantom = TenantId.New();
+        await store.WriteAsync(shard, [TestUsage.AiEvent(phantom, "claude-3-sonnet", 2_000, 0)], await store.LastPositionAsync(shard, CancellationToken.None), CancellationToken.None);
         // A usage row without its event: the ledger bills what the event store does not have.
         var ledger = new UsageLedger(sources, app);
         await ledger.InsertAsync([UsageRecord.FromEvent(TestUsage.AiEvent(unevented, "claude-3-sonnet", 0, 1_000), new PricingCatalog(PricingFile.Default))!]);
@@ -228,10 +231,11 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         Assert.True(code == 1, text);
         Has(text, $"{billed}  {Day(Today)}  0.003000000000         0  0.003000000000   not checked    not checked  ok");
         Has(text, $"{unevented}  {Day(Today)}  0.015000000000         0  0.000000000000   not checked    not checked  DRIFT events 0.000000000000 ≠ ledger 0.015000000000");
+        Has(text, $"{phantom}  {Day(Today)}  0.006000000000         0  0.006000000000   not checked    not checked  ok");
         Assert.DoesNotContain(quiet.ToString(), text);
         Has(text, "counters:  not checked: --counters skip");
         Has(text, "warehouse: not checked: PulsePoint:Destinations:Warehouse is None");
-        Assert.EndsWith("reconcile: 6 tenant-days checked, 1 drifted (4 without AI usage or cost in any source, not listed)" + Environment.NewLine, text);
+        Assert.EndsWith("reconcile: 8 tenant-days checked, 1 drifted (5 without AI usage or cost in any source, not listed)" + Environment.NewLine, text);
     }
 
     /// <summary>Asserts that <paramref name="output"/> contains <paramref name="expected"/>, showing the whole output when not.</summary>
