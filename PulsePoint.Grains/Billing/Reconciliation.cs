@@ -119,6 +119,7 @@ public sealed partial class Reconciliation
             throw new ArgumentException($"A reconcile covers at most {ReconciliationOptions.MaxDays} days.", nameof(to));
         }
 
+        tenants = tenants.Distinct().ToArray();
         var today = Today;
         var days = new Dictionary<TenantId, ReconciliationDay[]>();
         foreach (var tenant in tenants)

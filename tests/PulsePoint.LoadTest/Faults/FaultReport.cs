@@ -33,7 +33,7 @@ public static class FaultReport
             ("tenant checks (wrong answers)", Each(r => $"{N(r.TenantChecks)} ({N(r.WrongTenantAnswers)})")),
             ("tenant status after", Each(r => r.TenantAfter)),
             ("reconcile: tenant-days checked, drifted", Each(r => r.Reconcile is { } c ? $"{N(c.TenantDaysChecked)}, {N(c.Drifted)}" : "did not run")),
-            ("reconcile: ledger USD (events with AI cost)", Each(r => r.Reconcile is { } c ? $"{c.Days.Sum(d => d.LedgerUsd):0.000000} ({N(c.Days.Sum(d => d.LedgerEvents))})" : "")),
+            ("reconcile: ledger USD (usage rows)", Each(r => r.Reconcile is { } c ? $"{c.Days.Sum(d => d.LedgerUsd):0.000000} ({N(c.Days.Sum(d => d.LedgerEvents))})" : "")),
             ("reconcile: not checked", Each(r => r.Reconcile is { } c ? string.Join("; ", c.Sources.Where(s => s.Description.StartsWith("not checked", StringComparison.Ordinal)).Select(s => s.Source)) : "")),
             ("events/s before", Each(r => r.RateBefore.ToString("0", CultureInfo.InvariantCulture))),
             ("lowest 1-s events/s after fault", Each(r => N(r.LowestSecond))),
