@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PulsePoint.Analytics;
 using PulsePoint.Events;
@@ -14,6 +15,19 @@ namespace PulsePoint.Billing;
 /// </summary>
 public sealed partial class Reconciliation
 {
+    // The ledger per UTC day: the priced total (unpriced rows add nothing), the rows, the unpriced rows, and the priced
+    // total of events before $4 (the live day's cut; past days lie wholly before it). $1 tenant (defensive filter beside
+    // RLS), $2/$3 the UTC instant range [from, to).
+    private const string LedgerCostsSql = """
+        select (recorded_at at time zone 'UTC')::date as day,
+               coalesce(sum(total_cost_usd), 0), count(*), count(*) filter (where unpriced),
+               coalesce(sum(total_cost_usd) filter (where recorded_at < $4), 0)
+          from ai_token_usage
+         where tenant_id = $1 and recorded_at >= $2 and recorded_at < $3
+         group by 1
+         order by 1
+        """;
+
     // $1 tenant (defensive filter beside RLS), $2/$3 the UTC instant range [from, to), $4 the AI category. Every AI
     // event with a usage row carries that row's total in cost_usd (EventStore), so the sums must be the ledger's.
     private const string EventCostsSql = """
@@ -44,7 +58,6 @@ public sealed partial class Reconciliation
 
     private readonly DataSources _dataSources;
     private readonly TenantDatabase _database;
-    private readonly UsageLedger _ledger;
     private readonly ReconciliationSource<ICostCounterReader> _counters;
     private readonly ReconciliationSource<IAnalyticsWarehouse> _warehouse;
     private readonly ReconciliationOptions _options;
@@ -67,7 +80,6 @@ public sealed partial class Reconciliation
     {
         _dataSources = dataSources;
         _database = new TenantDatabase(dataSources.Application);
-        _ledger = new UsageLedger(dataSources, _database);
         _counters = counters;
         _warehouse = warehouse;
         _options = options;
@@ -120,11 +132,13 @@ public sealed partial class Reconciliation
         }
 
         tenants = tenants.Distinct().ToArray();
-        var today = Today;
+        var now = _time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        DateTimeOffset? before = _options.LiveLag > TimeSpan.Zero ? now - _options.LiveLag : null;
         var days = new Dictionary<TenantId, ReconciliationDay[]>();
         foreach (var tenant in tenants)
         {
-            days[tenant] = await ReadAsync(tenant, from, to, today, cancellationToken);
+            days[tenant] = await ReadAsync(tenant, from, to, today, before, cancellationToken);
         }
 
         var settleUntil = _time.GetUtcNow() + _options.Settle;
@@ -136,7 +150,7 @@ public sealed partial class Reconciliation
                 var first = rows.Where(x => x.Drifted).Min(x => x.Day);
                 var last = rows.Where(x => x.Drifted).Max(x => x.Day);
                 LogReadingAgain(_logger, tenant.Value, first, last);
-                var again = await ReadAsync(tenant, first, last, today, cancellationToken);
+                var again = await ReadAsync(tenant, first, last, today, before, cancellationToken);
                 days[tenant] = rows.Select(x => x.Day < first || x.Day > last ? x : again[x.Day.DayNumber - first.DayNumber]).ToArray();
             }
         }
@@ -155,24 +169,35 @@ public sealed partial class Reconciliation
                 (from < retention ? $"; days before {retention:yyyy-MM-dd} not checked: past the event store's {_options.EventRetentionDays}-day retention" : "")),
             ("counters", today < from || today > to ? "not checked: the range does not include today, the only day with live counters" : _counters.Description),
             ("warehouse", _warehouse.Description),
+            .. before is { } cut && cut < Instant(to.AddDays(1))
+                ? new[] { ("live *", string.Create(CultureInfo.InvariantCulture,
+                    $"events and warehouse compared for events before {cut.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, the last {_options.LiveLag.TotalSeconds:0} s may still be on their way; counters with the whole day")) }
+                : [],
         ]);
     }
 
-    /// <summary>One tenant's days <paramref name="from"/> to <paramref name="to"/>, one row per day, from every source.</summary>
-    private async Task<ReconciliationDay[]> ReadAsync(TenantId tenant, DateOnly from, DateOnly to, DateOnly today, CancellationToken cancellationToken)
+    /// <summary>
+    /// One tenant's days <paramref name="from"/> to <paramref name="to"/>, one row per day, from every source; the event
+    /// store and the warehouse up to <paramref name="before"/> when it is set (the current day's live part left out).
+    /// </summary>
+    private async Task<ReconciliationDay[]> ReadAsync(
+        TenantId tenant, DateOnly from, DateOnly to, DateOnly today, DateTimeOffset? before, CancellationToken cancellationToken)
     {
-        var ledger = (await _ledger.ReadDaysAsync(tenant, from, to, cancellationToken))
-            .GroupBy(l => l.Day)
-            .ToDictionary(g => g.Key, g => (Usd: g.Sum(l => l.CostUsd), Events: g.Sum(l => l.Events), Unpriced: g.Sum(l => l.UnpricedEvents)));
+        var start = Instant(from);
+        var end = Instant(to.AddDays(1));
+        var cut = before is { } b && b < end ? b : end;
+        var ledger = await LedgerCostsAsync(tenant, start, end, cut, cancellationToken);
 
         // The event store drops whole days past its retention; the ledger keeps them.
         var firstKept = today.AddDays(-_options.EventRetentionDays);
-        var events = to < firstKept ? new Dictionary<DateOnly, decimal>() : await EventCostsAsync(tenant, from < firstKept ? firstKept : from, to, cancellationToken);
+        var events = to < firstKept ? new Dictionary<DateOnly, decimal>() : await EventCostsAsync(tenant, Instant(from < firstKept ? firstKept : from), cut, cancellationToken);
 
         IReadOnlyDictionary<DateOnly, decimal>? warehouse = null;
         if (_warehouse.Reader is { } reader)
         {
-            warehouse = (await reader.DailyCostAsync(tenant, AnalyticsRange.Days(from, to), cancellationToken)).ToDictionary(d => d.Day, d => d.CostUsd);
+            warehouse = cut <= start
+                ? new Dictionary<DateOnly, decimal>()
+                : (await reader.DailyCostAsync(tenant, new AnalyticsRange(start, cut), cancellationToken)).ToDictionary(d => d.Day, d => d.CostUsd);
         }
 
         var counters = ReconciliationAmount.NotChecked(_counters.Description);
@@ -188,6 +213,7 @@ public sealed partial class Reconciliation
         for (var day = from; day <= to; day = day.AddDays(1))
         {
             var billed = ledger.GetValueOrDefault(day);
+            var live = cut < Instant(day.AddDays(1));
             rows[day.DayNumber - from.DayNumber] = new ReconciliationDay(
                 tenant,
                 day,
@@ -198,16 +224,29 @@ public sealed partial class Reconciliation
                     ? ReconciliationAmount.NotChecked($"past the event store's {_options.EventRetentionDays}-day retention")
                     : ReconciliationAmount.Checked(events.GetValueOrDefault(day)),
                 day == today ? counters : ReconciliationAmount.NotApplicable,
-                warehouse is null ? ReconciliationAmount.NotChecked(_warehouse.Description) : ReconciliationAmount.Checked(warehouse.GetValueOrDefault(day)));
+                warehouse is null ? ReconciliationAmount.NotChecked(_warehouse.Description) : ReconciliationAmount.Checked(warehouse.GetValueOrDefault(day)),
+                live ? cut : null,
+                live ? billed.BeforeUsd : null);
         }
 
         return rows;
     }
 
-    private Task<Dictionary<DateOnly, decimal>> EventCostsAsync(TenantId tenant, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    private Task<Dictionary<DateOnly, (decimal Usd, long Events, long Unpriced, decimal BeforeUsd)>> LedgerCostsAsync(
+        TenantId tenant, DateTimeOffset start, DateTimeOffset end, DateTimeOffset before, CancellationToken cancellationToken) =>
+        _database.ReadAsync(tenant, LedgerCostsSql, c => c.Bind(start).Bind(end).Bind(before), async (reader, ct) =>
+        {
+            var days = new Dictionary<DateOnly, (decimal, long, long, decimal)>();
+            while (await reader.ReadAsync(ct))
+            {
+                days[reader.GetFieldValue<DateOnly>(0)] = (reader.GetDecimal(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetDecimal(4));
+            }
+
+            return days;
+        }, cancellationToken);
+
+    private Task<Dictionary<DateOnly, decimal>> EventCostsAsync(TenantId tenant, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
-        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         return _database.ReadAsync(tenant, EventCostsSql, c => c.Bind(start).Bind(end).Bind(EventNames.Of(EventCategory.AiOperations)), async (reader, ct) =>
         {
             var costs = new Dictionary<DateOnly, decimal>();
@@ -219,6 +258,8 @@ public sealed partial class Reconciliation
             return costs;
         }, cancellationToken);
     }
+
+    private static DateTimeOffset Instant(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reconcile: tenant {TenantId} disagrees on {First} to {Last}; reading those days again")]
     private static partial void LogReadingAgain(ILogger logger, Guid tenantId, DateOnly first, DateOnly last);

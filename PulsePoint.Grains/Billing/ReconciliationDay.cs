@@ -11,9 +11,14 @@ namespace PulsePoint.Billing;
 /// <param name="LedgerUsd">Sum of the day's priced usage rows (<c>total_cost_usd</c>); unpriced rows add nothing.</param>
 /// <param name="LedgerEvents">Usage rows of the day.</param>
 /// <param name="UnpricedEvents">Of those, the rows that could not be priced.</param>
-/// <param name="Events">Sum of <c>cost_usd</c> of the day's <c>ai.operations</c> events in the event store.</param>
-/// <param name="Counters">The tenant grain's cost counter (the current UTC day only).</param>
-/// <param name="Warehouse">The warehouse's daily cost.</param>
+/// <param name="Events">Sum of <c>cost_usd</c> of the day's <c>ai.operations</c> events in the event store (before <paramref name="Before"/>).</param>
+/// <param name="Counters">The tenant grain's cost counter (the current UTC day only), compared with the whole day's ledger.</param>
+/// <param name="Warehouse">The warehouse's daily cost (before <paramref name="Before"/>).</param>
+/// <param name="Before">
+/// On the current UTC day, the instant the event store and the warehouse are compared up to (see
+/// <see cref="ReconciliationOptions.LiveLag"/>); null: the whole day.
+/// </param>
+/// <param name="LedgerBeforeUsd">The ledger's amount for events before <paramref name="Before"/>; the whole day's when that is null.</param>
 public sealed record ReconciliationDay(
     TenantId Tenant,
     DateOnly Day,
@@ -22,13 +27,20 @@ public sealed record ReconciliationDay(
     long UnpricedEvents,
     ReconciliationAmount Events,
     ReconciliationAmount Counters,
-    ReconciliationAmount Warehouse)
+    ReconciliationAmount Warehouse,
+    DateTimeOffset? Before = null,
+    decimal? LedgerBeforeUsd = null)
 {
     /// <summary>Each checked source whose amount is not the ledger's, in the order events, counters, warehouse.</summary>
     public IReadOnlyList<ReconciliationDrift> Drifts { get; } =
-        new[] { ("events", Events), ("counters", Counters), ("warehouse", Warehouse) }
-            .Where(s => s.Item2.Usd is { } usd && !ReconciliationDrift.Agree(usd, LedgerUsd))
-            .Select(s => new ReconciliationDrift(s.Item1, s.Item2.Usd!.Value, LedgerUsd))
+        new[]
+        {
+            ("events", Events, LedgerBeforeUsd ?? LedgerUsd, Before),
+            ("counters", Counters, LedgerUsd, (DateTimeOffset?)null),
+            ("warehouse", Warehouse, LedgerBeforeUsd ?? LedgerUsd, Before),
+        }
+            .Where(s => s.Item2.Usd is { } usd && !ReconciliationDrift.Agree(usd, s.Item3))
+            .Select(s => new ReconciliationDrift(s.Item1, s.Item2.Usd!.Value, s.Item3, s.Item4))
             .ToArray();
 
     /// <summary>True when any checked source disagrees with the ledger.</summary>

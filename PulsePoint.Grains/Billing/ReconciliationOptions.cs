@@ -19,6 +19,14 @@ public sealed class ReconciliationOptions
     /// </summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// On the current UTC day, the event store and the warehouse are compared with the ledger's usage of events older than
+    /// this: under live traffic the newest events are still on their way to the warehouse (the relay gathers them for
+    /// about a second, longer after an outage), so a whole-day comparison would always be a moment behind. Zero compares
+    /// the whole day. The live counters are always compared with the whole day's ledger: they lag a commit by a grain call.
+    /// </summary>
+    public TimeSpan LiveLag { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Pause between two reads of a disagreeing tenant-day.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 

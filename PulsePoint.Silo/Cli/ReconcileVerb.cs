@@ -16,11 +16,13 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.Silo.Cli;
 
 /// <summary>
-/// <c>reconcile [--tenant ID] [--from DATE] [--to DATE] [--counters cluster|skip] [--settle SECONDS]</c>: per tenant
+/// <c>reconcile [--tenant ID] [--from DATE] [--to DATE] [--counters cluster|skip] [--settle SECONDS] [--lag SECONDS]</c>: per tenant
 /// and UTC day, do the ledger, the event store's AI costs, the tenant grain's live counters (today) and the warehouse
 /// agree? Exit 0 when every checked source equals the ledger at 12 decimal places, 1 when one drifts, 2 on a usage
 /// error. A source that cannot be read (no cluster reachable for the counters, no warehouse configured) is reported
-/// as not checked, with the reason, and is not drift.
+/// as not checked, with the reason, and is not drift. A tenant-day that disagrees is read again for <c>--settle</c>
+/// seconds (10) before it is drift; events younger than <c>--lag</c> seconds (120) are left out of the event store's and
+/// the warehouse's comparison, since under live traffic they may still be on their way.
 /// </summary>
 /// <remarks>
 /// The counters are read through an Orleans client that joins the cluster this configuration describes
@@ -30,14 +32,14 @@ namespace PulsePoint.Silo.Cli;
 /// </remarks>
 public static class ReconcileVerb
 {
-    public const string UsageLine = "reconcile  [--tenant ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counters cluster|skip] [--settle SECONDS]   do ledger, events, live counters and warehouse agree on AI cost per day?";
+    public const string UsageLine = "reconcile  [--tenant ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counters cluster|skip] [--settle SECONDS] [--lag SECONDS]   do ledger, events, live counters and warehouse agree on AI cost per day?";
 
     /// <summary>Days reconciled without --from: the last week up to --to (default today).</summary>
     public const int DefaultDays = 7;
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
-    private static readonly string[] Names = ["tenant", "from", "to", "counters", "settle"];
+    private static readonly string[] Names = ["tenant", "from", "to", "counters", "settle", "lag"];
     private static readonly string[] Header = ["tenant", "day", "ledger_usd", "unpriced", "events_usd", "counters_usd", "warehouse_usd", "status"];
 
     /// <summary>The verb as the silo executable runs it: the counters through the configured cluster, errors on stderr.</summary>
@@ -93,6 +95,12 @@ public static class ReconcileVerb
                 : throw Usage($"--settle must be a number of seconds from 0 to 600, not '{Shorten(seconds)}'")
             : new ReconciliationOptions().Settle;
 
+        var lag = options.TryGetValue("lag", out var lagSeconds)
+            ? double.TryParse(lagSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var l) && l is >= 0 and <= 3600
+                ? TimeSpan.FromSeconds(l)
+                : throw Usage($"--lag must be a number of seconds from 0 to 3600, not '{Shorten(lagSeconds)}'")
+            : new ReconciliationOptions().LiveLag;
+
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
@@ -106,7 +114,7 @@ public static class ReconcileVerb
         }
 
         var events = ValidatedOptions.Bind<EventOptions>(configuration, EventOptions.Section);
-        var reconcileOptions = new ReconciliationOptions { Settle = settle, EventRetentionDays = events.RetentionDays };
+        var reconcileOptions = new ReconciliationOptions { Settle = settle, LiveLag = lag, EventRetentionDays = events.RetentionDays };
         await using var sources = new DataSources(Options.Create(database));
         var lookup = new Reconciliation(sources, ReconciliationSource<ICostCounterReader>.NotChecked("not needed"),
             ReconciliationSource<IAnalyticsWarehouse>.NotChecked("not needed"), reconcileOptions, time, NullLogger<Reconciliation>.Instance);
@@ -214,7 +222,7 @@ public static class ReconcileVerb
             rows.AddRange(listed.Select(d => new[]
             {
                 d.Tenant.ToString(),
-                d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + (d.Before is null ? "" : "*"),
                 ReconciliationDrift.Money(d.LedgerUsd),
                 d.UnpricedEvents.ToString(CultureInfo.InvariantCulture),
                 Cell(d.Events),

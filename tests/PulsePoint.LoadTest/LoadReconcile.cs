@@ -43,7 +43,8 @@ public static class LoadReconcile
             sources,
             ReconciliationSource<ICostCounterReader>.Of(new ClusterCostCounters(client), "tenant grains through the driver's client"),
             warehouse,
-            new ReconciliationOptions { Settle = Settle },
+            // The load has stopped: the whole day is compared, the newest events included.
+            new ReconciliationOptions { Settle = Settle, LiveLag = TimeSpan.Zero },
             TimeProvider.System,
             NullLogger<Reconciliation>.Instance);
         Console.Error.WriteLine($"reconcile: the load's {tenants.Count} tenants from {firstDay:yyyy-MM-dd} to {reconciliation.Today:yyyy-MM-dd}");

@@ -185,7 +185,8 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
             sources,
             ReconciliationSource<ICostCounterReader>.Of(new ClusterCostCounters(grains), "tenant grains through the suite's client"),
             ReconciliationSource<IAnalyticsWarehouse>.NotChecked($"the suite's cluster runs with PulsePoint:Destinations:Warehouse={warehouse}"),
-            new ReconciliationOptions { Settle = options.ReconcileSettle },
+            // The load has stopped: the whole day is compared, the newest events included.
+            new ReconciliationOptions { Settle = options.ReconcileSettle, LiveLag = TimeSpan.Zero },
             TimeProvider.System,
             NullLogger<Reconciliation>.Instance);
         try

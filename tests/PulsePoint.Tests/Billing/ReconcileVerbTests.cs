@@ -43,7 +43,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         await using var tenant = await ReconcileTenant.CreateAsync(fixture);
         await tenant.DeliverAsync(await SeedAsync(tenant));
 
-        var (code, output, error) = await tenant.ReconcileAsync("--settle", "0");
+        var (code, output, error) = await tenant.ReconcileAsync("--settle", "0", "--lag", "0");
 
         Assert.True(code == 0, output + error);
         var lines = output.ReplaceLineEndings("\n").Split('\n');
@@ -61,13 +61,34 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Reconcile_leaves_the_newest_events_out_of_the_warehouse_comparison_while_they_may_be_on_their_way()
+    {
+        await using var tenant = await ReconcileTenant.CreateAsync(fixture);
+        var older = await tenant.StoreAsync(tenant.Ai("claude-3-sonnet", 2_000, 1_000, at: DateTimeOffset.UtcNow.AddMinutes(-10)));
+        // Stored and counted a moment ago; the warehouse has not received it yet.
+        await tenant.StoreAsync(tenant.Ai("claude-3-sonnet", 1_000, 500));
+        await tenant.DeliverAsync(older);
+
+        var (live, liveOutput, liveError) = await tenant.ReconcileAsync("--from", Day(Today), "--to", Day(Today), "--settle", "0");
+        var (whole, wholeOutput, _) = await tenant.ReconcileAsync("--from", Day(Today), "--to", Day(Today), "--settle", "0", "--lag", "0");
+
+        // With the default two minutes the warehouse is compared for the older event only; the counters for the whole day.
+        Assert.True(live == 0, liveOutput + liveError);
+        Has(liveOutput, $"{Day(Today)}*  0.031500000000         0  0.021000000000  0.031500000000  0.021000000000  ok");
+        Has(liveOutput, "live *:    events and warehouse compared for events before ");
+        Assert.Equal(1, whole);
+        Has(wholeOutput, "DRIFT warehouse 0.021000000000 ≠ ledger 0.031500000000");
+        Assert.DoesNotContain("DRIFT counters", wholeOutput);
+    }
+
+    [Fact]
     public async Task Reconcile_reports_a_warehouse_row_missing_as_drift()
     {
         await using var tenant = await ReconcileTenant.CreateAsync(fixture);
         var stored = await SeedAsync(tenant);
         await tenant.DeliverAsync(stored.Where(e => e.CostUsd != 0.25m));
 
-        var (code, output, _) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0");
+        var (code, output, _) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0", "--lag", "0");
 
         Assert.Equal(1, code);
         Has(output, $"{Day(Today)}  0.260500000000         1  0.260500000000  0.260500000000  0.010500000000  DRIFT warehouse 0.010500000000 ≠ ledger 0.260500000000");
@@ -83,7 +104,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         // Usage the ledger never recorded, added straight to the tenant grain's counters.
         await tenant.AddToCountersAsync(new UsageBatch([new UsageLine(Today, "claude-3-sonnet", 1, 100, 0, 0, 0, 100, 0.5m, 0)], TransactionId: null));
 
-        var (code, output, _) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0");
+        var (code, output, _) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0", "--lag", "0");
 
         Assert.Equal(1, code);
         Has(output, $"{Day(Today)}  0.260500000000         1  0.260500000000  0.760500000000  0.260500000000  DRIFT counters 0.760500000000 ≠ ledger 0.260500000000");
@@ -98,7 +119,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         // An AI event only the warehouse has: never stored, never billed.
         await tenant.DeliverAsync([tenant.Ai("claude-3-sonnet", 1, 1, costUsd: 0.1m)]);
 
-        var (code, output, _) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0");
+        var (code, output, _) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0", "--lag", "0");
 
         Assert.Equal(1, code);
         Has(output, "DRIFT warehouse 0.360500000000 ≠ ledger 0.260500000000");
@@ -129,7 +150,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var withAlert = stored.Concat(await tenant.StoreAsync(alert));
         await tenant.DeliverAsync(withAlert);
 
-        var (code, output, error) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0");
+        var (code, output, error) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0", "--lag", "0");
 
         Assert.True(code == 0, output + error);
         Assert.DoesNotContain("DRIFT", output);
@@ -144,7 +165,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var late = await tenant.StoreWithoutCountersAsync(tenant.Ai("claude-3-sonnet", 1_000_000, 0));
         await tenant.DeliverAsync(late.Stored);
 
-        var reconcile = tenant.ReconcileAsync("--from", Day(Today), "--to", Day(Today), "--settle", "30");
+        var reconcile = tenant.ReconcileAsync("--from", Day(Today), "--to", Day(Today), "--settle", "30", "--lag", "0");
         await Task.Delay(TimeSpan.FromSeconds(3));
         await tenant.AddToCountersAsync(late.Usage.PerTenant()[tenant.Tenant]);
         var (code, output, error) = await reconcile;
@@ -163,7 +184,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
 
         var code = await ReconcileVerb.RunAsync(
             [
-                "--tenant", tenant.Tenant.ToString(), "--from", Day(Today), "--to", Day(Today), "--settle", "0",
+                "--tenant", tenant.Tenant.ToString(), "--from", Day(Today), "--to", Day(Today), "--settle", "0", "--lag", "0",
                 $"--PulsePoint:Silo:GatewayPort={closedPort}", .. ReconcileTenant.Settings("/nonexistent/warehouse.duckdb"),
             ],
             output, new StringWriter(), counters: null, TimeProvider.System);
@@ -182,6 +203,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
     [InlineData("--since 2026-11-01", "unknown option '--since'")]
     [InlineData("--counters maybe", "--counters must be cluster or skip, not 'maybe'")]
     [InlineData("--settle -1", "--settle must be a number of seconds from 0 to 600, not '-1'")]
+    [InlineData("--lag 4000", "--lag must be a number of seconds from 0 to 3600, not '4000'")]
     [InlineData("--tenant 0b8f4ad4-4c55-4ef5-9a43-8c3c1c1b6a55", "no tenant has the id 0b8f4ad4-4c55-4ef5-9a43-8c3c1c1b6a55")]
     public async Task Reconcile_usage_errors_exit_2_with_one_line(string arguments, string message)
     {
@@ -221,7 +243,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
 
         var code = await ReconcileVerb.RunAsync(
             [
-                "--from", Day(Yesterday), "--to", Day(Today), "--counters", "skip", "--settle", "0",
+                "--from", Day(Yesterday), "--to", Day(Today), "--counters", "skip", "--settle", "0", "--lag", "0",
                 $"--PulsePoint:Database:Application={database.Application}", $"--PulsePoint:Database:Pipeline={database.Pipeline}",
                 "--PulsePoint:Destinations:Warehouse=None",
             ],
