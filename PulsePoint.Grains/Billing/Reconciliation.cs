@@ -188,6 +188,16 @@ public sealed partial class Reconciliation
         var cut = before is { } b && b < end ? b : end;
         var ledger = await LedgerCostsAsync(tenant, start, end, cut, cancellationToken);
 
+        // Right after the ledger: under live traffic every batch committed between the two reads is a difference.
+        var counters = ReconciliationAmount.NotChecked(_counters.Description);
+        if (today >= from && today <= to && _counters.Reader is { } counterReader)
+        {
+            var read = await counterReader.ReadAsync(tenant, cancellationToken);
+            counters = read.Day == today
+                ? ReconciliationAmount.Checked(read.CostUsd)
+                : ReconciliationAmount.NotChecked($"the tenant grain counts {read.Day:yyyy-MM-dd}, not {today:yyyy-MM-dd} (midnight UTC passed during the read)");
+        }
+
         // The event store drops whole days past its retention; the ledger keeps them.
         var firstKept = today.AddDays(-_options.EventRetentionDays);
         var events = to < firstKept ? new Dictionary<DateOnly, decimal>() : await EventCostsAsync(tenant, Instant(from < firstKept ? firstKept : from), cut, cancellationToken);
@@ -198,15 +208,6 @@ public sealed partial class Reconciliation
             warehouse = cut <= start
                 ? new Dictionary<DateOnly, decimal>()
                 : (await reader.DailyCostAsync(tenant, new AnalyticsRange(start, cut), cancellationToken)).ToDictionary(d => d.Day, d => d.CostUsd);
-        }
-
-        var counters = ReconciliationAmount.NotChecked(_counters.Description);
-        if (today >= from && today <= to && _counters.Reader is { } counterReader)
-        {
-            var read = await counterReader.ReadAsync(tenant, cancellationToken);
-            counters = read.Day == today
-                ? ReconciliationAmount.Checked(read.CostUsd)
-                : ReconciliationAmount.NotChecked($"the tenant grain counts {read.Day:yyyy-MM-dd}, not {today:yyyy-MM-dd} (midnight UTC passed during the read)");
         }
 
         var rows = new ReconciliationDay[to.DayNumber - from.DayNumber + 1];
