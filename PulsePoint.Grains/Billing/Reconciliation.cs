@@ -56,6 +56,14 @@ public sealed partial class Reconciliation
         order by 1
         """;
 
+    // Per shard, the last committed position against a destination's delivery cursor: positions only, no tenant data,
+    // and only the pipeline role may read them (0004, 0007).
+    private const string UndeliveredSql = """
+        select coalesce(sum(greatest(0, p.position - c.position)), 0)::bigint
+          from event_shard_positions p
+          join event_destination_cursors c on c.shard = p.shard and c.destination = $1
+        """;
+
     private readonly DataSources _dataSources;
     private readonly TenantDatabase _database;
     private readonly ReconciliationSource<ICostCounterReader> _counters;
@@ -107,6 +115,17 @@ public sealed partial class Reconciliation
         }
 
         return tenants;
+    }
+
+    /// <summary>
+    /// Events of all tenants committed but not yet delivered to <paramref name="destination"/> (its cursor name, e.g.
+    /// <c>duckdb</c>). A warehouse behind the ledger by such events is catching up, not losing them: a silo that stops
+    /// leaves its last delivery to the shard's next activation.
+    /// </summary>
+    public async Task<long> UndeliveredAsync(string destination, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSources.Pipeline.CreateCommand(UndeliveredSql).Bind(destination);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>True when the tenant has a row or ledger usage, read as the application role under its own row-level security.</summary>
