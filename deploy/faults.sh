@@ -3,8 +3,9 @@
 # destination, a steady load of event appends and tenant checks, and one fault at a time — kill -9 of a
 # silo, PostgreSQL restart, Pub/Sub unreachable for 30 s, rolling restart. After each it checks that every
 # acknowledged event is in PostgreSQL exactly once and was delivered to Pub/Sub, that the tenant status
-# is right, and how long recovery took; prints a table and exits 1 if any check failed. Too slow for CI
-# (about 2-3 minutes a scenario).
+# is right, that a reconcile of the suite's tenants finds no drift (ledger against the event store and
+# the live counters; the load's AI answers are billed), and how long recovery took; prints a table and
+# exits 1 if any check failed. Too slow for CI (about 2-3 minutes a scenario).
 #
 #   deploy/faults.sh [SCENARIO ...] [options]   scenarios: kill-silo postgres-restart pubsub-outage rolling-restart
 #   deploy/faults.sh --help                     options (durations, concurrency, --markdown FILE)
@@ -26,7 +27,7 @@ say() { printf 'faults.sh: %s\n' "$*" >&2; }
 
 for arg in "$@"; do
     if [ "$arg" = --help ] || [ "$arg" = -h ]; then
-        sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
         [ -f "$dll" ] && dotnet "$dll" faults --help
         exit 0
     fi

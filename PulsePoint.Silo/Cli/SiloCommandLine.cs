@@ -18,6 +18,7 @@ public static class SiloCommandLine
         {SeedDemoCommand.Usage}
           {UsageVerb.UsageLine}
           bench-analytics [--events N] [--tenants N] [--days N] [--runs N] [--cluster true|false] [--path FILE]   time the analytics queries on synthetic data
+          {ReconcileVerb.UsageLine}
           report     --tenant ID --from YYYY-MM-DD --to YYYY-MM-DD --report usage|accuracy|latency|cost|errors|all [--format table|json|csv]
           help       show this text
 
@@ -40,6 +41,7 @@ public static class SiloCommandLine
                 "seed-demo" => await SeedDemoCommand.RunAsync(rest),
                 "usage" => await UsageVerb.RunAsync(rest, Console.Out),
                 "report" => await ReportVerb.RunAsync(rest, Console.Out),
+                "reconcile" => await ReconcileVerb.RunAsync(rest, Console.Out),
                 "bench-analytics" => await BenchAnalyticsVerb.RunAsync(rest, Console.Out),
                 "help" or "--help" or "-h" => Help(),
                 _ => Fail(2, $"unknown verb '{verb}'; try `PulsePoint.Silo help`"),

@@ -32,6 +32,20 @@ public sealed class LoadContext(
     public TenantId PickTenant(Random random) => Tenants[random.Next(Tenants.Count)];
 
     /// <summary>
+    /// Tenants of their own for the baselines that COPY raw event rows: those rows have no usage rows, so written for
+    /// <see cref="Tenants"/> they would show as drift in the reconcile after the run, which checks what went through PulsePoint.
+    /// The load's ids with the UUID version nibble set to 8: reproducible, and never a load tenant of any seed (version 4).
+    /// </summary>
+    public IReadOnlyList<TenantId> BaselineTenants { get; } = DeriveTenants(options.Seed, options.Tenants).Select(t =>
+    {
+        var bytes = t.Value.ToByteArray();
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x80);
+        return new TenantId(new Guid(bytes));
+    }).ToArray();
+
+    public TenantId PickBaselineTenant(Random random) => BaselineTenants[random.Next(BaselineTenants.Count)];
+
+    /// <summary>
     /// Closes the idle connections of the driver's data sources and, with <c>--in-process</c>, of the silo's, so a
     /// scenario's warm-up opens as many connections per role as its callers need. Npgsql hands idle connections
     /// out first in, first out: a pool left holding more connections than callers (the silo's application pool

@@ -95,6 +95,8 @@ public sealed class LoadOptions
 
         Database settings as for the silo: PulsePoint__Database__Application / __Pipeline (see
         deploy/postgres.sh env). Connects to a Localhost cluster, or AdoNet with PulsePoint__Client__*.
+        The run ends with a reconcile of the load's tenants (ledger, event store, live counters and, with
+        --in-process, the warehouse); drift makes it exit 1.
         """;
 
     public static LoadOptions Parse(string[] args)

@@ -59,6 +59,7 @@ public static class LoadTestCommandLine
             return 2;
         }
 
+        var firstDay = DateOnly.FromDateTime(DateTime.UtcNow);
         var silo = options.InProcess ? await StartSiloAsync(options, cancellationToken) : null;
         var clientHost = await ConnectAsync(options, cancellationToken);
         try
@@ -70,7 +71,16 @@ public static class LoadTestCommandLine
                 options,
                 silo?.Services.GetRequiredService<OutboxRelayFactory>().DestinationNames,
                 silo?.Services.GetRequiredService<DataSources>() is { } silos ? [silos.Application, silos.Pipeline] : null);
-            return await RunScenariosAsync(context, scenarios, options, output, cancellationToken);
+            var code = await RunScenariosAsync(context, scenarios, options, output, cancellationToken);
+            var agrees = await LoadReconcile.RunAsync(
+                context.Client, application, pipeline, context.Tenants, firstDay, LoadReconcile.Warehouse(silo), output, cancellationToken);
+            if (!agrees)
+            {
+                Console.Error.WriteLine("PulsePoint.LoadTest: the reconcile after the load found drift (see the report)");
+                return 1;
+            }
+
+            return code;
         }
         finally
         {

@@ -40,6 +40,9 @@ public sealed class FaultOptions
     /// <summary>How long to wait for every acknowledged event to be pulled from Pub/Sub after the load.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(180);
 
+    /// <summary>How long the reconcile after a scenario reads a disagreeing tenant-day again before calling it drift.</summary>
+    public TimeSpan ReconcileSettle { get; set; } = TimeSpan.FromSeconds(30);
+
     public int EmulatorPort { get; set; } = int.TryParse(Environment.GetEnvironmentVariable("PULSEPOINT_PUBSUB_PORT"), out var p) ? p : 8681;
 
     public string? MarkdownPath { get; set; }
@@ -59,6 +62,7 @@ public sealed class FaultOptions
           --warmup S (5)  --before S (15)  --after S (20)  seconds of load around the fault
           --kill-hold S (15)   --pg-down S (10)   --pubsub-down S (30)
           --delivery-timeout S (180)  wait for Pub/Sub to deliver every acknowledged event
+          --reconcile-settle S (30)   re-read a tenant-day the reconcile finds disagreeing for this long
           --markdown FILE      also write the report as a Markdown table
           --out DIR            per-second timelines, DIR/SCENARIO-timeline.csv (.local/faults)
         """;
@@ -87,6 +91,7 @@ public sealed class FaultOptions
                 case "--pg-down": options.PostgresDown = Seconds(); break;
                 case "--pubsub-down": options.PubSubDown = Seconds(); break;
                 case "--delivery-timeout": options.DeliveryTimeout = Seconds(); break;
+                case "--reconcile-settle": options.ReconcileSettle = Seconds(); break;
                 case "--markdown": options.MarkdownPath = Next(); break;
                 case "--out": options.OutputDirectory = Next(); break;
                 case var s when s.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"unknown option {s}");

@@ -1,3 +1,5 @@
+using PulsePoint.Billing;
+
 namespace PulsePoint.LoadTest.Faults;
 
 /// <summary>The figures of one fault scenario, and the checks it failed (empty: passed).</summary>
@@ -64,4 +66,7 @@ public sealed class FaultScenarioResult
     public long WrongTenantAnswers { get; set; }
 
     public string TenantAfter { get; set; } = "";
+
+    /// <summary>The reconcile over the suite's tenants after the scenario (ledger, event store, live counters); null when it could not run.</summary>
+    public ReconciliationReport? Reconcile { get; set; }
 }

@@ -1,7 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using PulsePoint.Analytics;
+using PulsePoint.Billing;
 using PulsePoint.Client;
 using PulsePoint.Events;
+using PulsePoint.Silo.Cli;
+using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
 namespace PulsePoint.LoadTest.Faults;
@@ -10,7 +16,8 @@ namespace PulsePoint.LoadTest.Faults;
 /// Runs the fault scenarios one at a time against a real local cluster (deploy/cluster.sh, N silo
 /// processes, ADO.NET membership) whose real-time destination is the Pub/Sub emulator behind
 /// <see cref="PubSubProxy"/>: for each, a steady load, the fault, recovery, then the checks — every
-/// acknowledged event stored exactly once and delivered to Pub/Sub, tenant status right.
+/// acknowledged event stored exactly once and delivered to Pub/Sub, tenant status right, and a reconcile of the
+/// suite's tenants without drift.
 /// Stops the cluster it started, also on failure.
 /// </summary>
 public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
@@ -34,6 +41,7 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
         Environment.SetEnvironmentVariable("Logging__LogLevel__System.Net.Http.HttpClient", "Warning");
         Console.Error.WriteLine($"faults: Pub/Sub emulator on 127.0.0.1:{options.EmulatorPort}, silos reach it through the suite's proxy on 127.0.0.1:{proxy.Port}");
 
+        var firstDay = DateOnly.FromDateTime(DateTime.UtcNow);
         var results = new List<FaultScenarioResult>();
         IHost? client = null;
         try
@@ -50,6 +58,7 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
                 await EnsureClusterAsync();
                 Console.Error.WriteLine($"\n=== {scenario.Name}: {scenario.Description}");
                 results.Add(await RunScenarioAsync(scenario, grains, shards, active, inactive, proxy, probe, cancellationToken));
+                results[^1].Reconcile = await ReconcileAsync(scenario.Name, grains, [.. active, inactive], firstDay, results[^1], cancellationToken);
                 Console.Error.WriteLine($"=== {scenario.Name}: {(results[^1].Passed ? "passed" : "FAILED: " + string.Join("; ", results[^1].Failures))}");
             }
         }
@@ -156,6 +165,48 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// After the scenario's checks: does every tenant-day the suite wrote agree — the ledger with the event store's AI
+    /// costs and with the tenant grains' live counters? Any drift fails the scenario. The suite's cluster has no
+    /// warehouse (deploy/cluster.sh: a DuckDB file is one process's), so that column is not checked.
+    /// </summary>
+    private async Task<ReconciliationReport?> ReconcileAsync(
+        string scenario, IClusterClient grains, IReadOnlyList<TenantId> tenants, DateOnly firstDay, FaultScenarioResult result, CancellationToken cancellationToken)
+    {
+        var database = new DatabaseOptions
+        {
+            Application = Environment.GetEnvironmentVariable("PulsePoint__Database__Application"),
+            Pipeline = Environment.GetEnvironmentVariable("PulsePoint__Database__Pipeline"),
+        };
+        var warehouse = Environment.GetEnvironmentVariable("PulsePoint__Destinations__Warehouse") ?? "None";
+        await using var sources = new DataSources(Options.Create(database));
+        var reconciliation = new Reconciliation(
+            sources,
+            ReconciliationSource<ICostCounterReader>.Of(new ClusterCostCounters(grains), "tenant grains through the suite's client"),
+            ReconciliationSource<IAnalyticsWarehouse>.NotChecked($"the suite's cluster runs with PulsePoint:Destinations:Warehouse={warehouse}"),
+            // The load has stopped: the whole day is compared, the newest events included.
+            new ReconciliationOptions { Settle = options.ReconcileSettle, LiveLag = TimeSpan.Zero },
+            TimeProvider.System,
+            NullLogger<Reconciliation>.Instance);
+        try
+        {
+            var report = await reconciliation.RunAsync(tenants, firstDay, reconciliation.Today, cancellationToken);
+            Console.Error.WriteLine($"[{scenario}] reconcile of the suite's {tenants.Count} tenants:");
+            Console.Error.Write(ReconcileVerb.Render(report));
+            foreach (var day in report.Days.Where(d => d.Drifted))
+            {
+                result.Failures.Add($"reconcile: tenant {day.Tenant} on {day.Day:yyyy-MM-dd}: {string.Join("; ", day.Drifts)}");
+            }
+
+            return report;
+        }
+        catch (Exception e) when (e is NpgsqlException or OrleansException or TimeoutException)
+        {
+            result.Failures.Add($"reconcile could not run: {e.GetType().Name}: {e.Message}");
+            return null;
+        }
     }
 
     private async Task DrainPubSubAsync(string scenario, SteadyLoad load, FaultRun run, PubSubSubscriber subscriber, EventStoreProbe probe, FaultScenarioResult result, CancellationToken cancellationToken)

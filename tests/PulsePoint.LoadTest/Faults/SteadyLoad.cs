@@ -7,7 +7,7 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.LoadTest.Faults;
 
 /// <summary>
-/// The load a fault is injected under: append workers send batches of new, known event ids through
+/// The load a fault is injected under: append workers send batches of new, known event ids (AI answers, billed) through
 /// <see cref="EventTracker"/> and record every id the cluster acknowledged (a failed batch is retried with
 /// the same ids, as a careful client would, so a retry after an ambiguous failure must come back
 /// <c>AlreadyStored</c>, never as a second row); check workers alternately ask an active tenant (expect
@@ -85,7 +85,7 @@ public sealed class SteadyLoad
         while (!_stop.IsCancellationRequested)
         {
             var tenant = _active[random.Next(_active.Count)];
-            var batch = Batch(tenant);
+            var batch = Batch(tenant, random);
             foreach (var e in batch)
             {
                 Attempted.TryAdd(e.EventId, 0);
@@ -178,6 +178,14 @@ public sealed class SteadyLoad
             ? $"{e.GetType().Name}({inner.GetType().Name})"
             : e.GetType().Name;
 
-    private StructuredEvent[] Batch(TenantId tenant) =>
-        AnswerBatch.Create(tenant, _options.BatchSize, "fault-suite", "fault-user");
+    /// <summary>
+    /// AI answers with token counts: three batches in four priced from the catalog (claude-3-sonnet), one with a cost the
+    /// caller gave, so the reconcile after each scenario compares both kinds of ledger rows. Both costs have at most six
+    /// decimals, which every store holds exactly.
+    /// </summary>
+    private StructuredEvent[] Batch(TenantId tenant, Random random) =>
+        AnswerBatch.Create(tenant, _options.BatchSize, "fault-suite", "fault-user", costUsd: random.Next(4) == 0 ? CallerCostUsd : null);
+
+    /// <summary>The cost the caller gives on a quarter of the batches' events.</summary>
+    public const decimal CallerCostUsd = 0.0125m;
 }

@@ -53,6 +53,7 @@ public sealed class IngestScenario : Scenario
         var shards = await context.Client.GetGrain<IEventShardsGrain>(0).GetShardCountAsync();
         _tracker = new EventTracker(context.Client);
         _shards = context.Tenants.Select(t => EventShards.Of(t, shards)).Distinct().ToArray();
+        await TenantCheckScenario.CreateTenantsAsync(context, cancellationToken);
         // Deliveries owed from earlier runs (or runs with other destinations) would compete with this one.
         if (await DrainAsync(context, "events owed from earlier runs", cancellationToken) is { } owed)
         {
@@ -78,7 +79,7 @@ public sealed class IngestScenario : Scenario
 
     public override async Task RunBaselineOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
     {
-        var events = Events(context.PickTenant(random));
+        var events = Events(context.PickBaselineTenant(random));
         await using var connection = await context.Pipeline.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var copy = await connection.BeginBinaryImportAsync(EventRows.CopySql, cancellationToken))

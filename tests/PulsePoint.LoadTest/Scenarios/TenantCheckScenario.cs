@@ -21,7 +21,13 @@ public sealed class TenantCheckScenario : Scenario
 
     public override string? Baseline => "direct PostgreSQL lookup: select status from tenants where id = $1";
 
-    public override async Task SetupAsync(LoadContext context, CancellationToken cancellationToken)
+    public override Task SetupAsync(LoadContext context, CancellationToken cancellationToken) => CreateTenantsAsync(context, cancellationToken);
+
+    /// <summary>
+    /// Creates the load's tenants through their tenant grains (idempotent). Scenarios that track events call it too: a
+    /// backend service tracks events of tenants that exist, and only those have live cost counters to reconcile.
+    /// </summary>
+    public static async Task CreateTenantsAsync(LoadContext context, CancellationToken cancellationToken)
     {
         await Parallel.ForEachAsync(context.Tenants, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (tenant, _) =>
         {

@@ -79,10 +79,10 @@ public sealed class TrackEventScenario : Scenario
             };
         });
 
-    public override Task SetupAsync(LoadContext context, CancellationToken cancellationToken)
+    public override async Task SetupAsync(LoadContext context, CancellationToken cancellationToken)
     {
         _tracker = new EventTracker(context.Client);
-        return Task.CompletedTask;
+        await TenantCheckScenario.CreateTenantsAsync(context, cancellationToken);
     }
 
     public override async Task RunOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ public sealed class TrackEventScenario : Scenario
 
     public override async Task RunBaselineOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)
     {
-        var e = _make(context.PickTenant(random), random, DateTimeOffset.UtcNow);
+        var e = _make(context.PickBaselineTenant(random), random, DateTimeOffset.UtcNow);
         await using var connection = await context.Pipeline.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var copy = await connection.BeginBinaryImportAsync(EventRows.CopySql, cancellationToken))

@@ -147,13 +147,21 @@ public sealed class LoadDriverSmokeTests
         }
     }
 
+    /// <summary>
+    /// The in-process silo's DuckDB warehouse: one file per test run, like the database. The load's tenant ids come from
+    /// the seed, so a file kept from an earlier run would hold more of their events than the new database bills, and the
+    /// reconcile that ends every run would rightly call that drift.
+    /// </summary>
+    private static readonly string Warehouse = Path.Combine(Path.GetTempPath(), "pulsepoint-load-" + Guid.NewGuid().ToString("N"), "warehouse.duckdb");
+
     /// <summary>Runs the driver with an in-process silo on the test database; returns its output and its JSON figures.</summary>
     private static async Task<(string Output, JsonDocument Figures)> RunDriverAsync(params string[] args)
     {
         await TestDatabase.LoadDriver.EnsureCreatedAsync();
-        // The driver reads its database from the environment, like the command line does.
+        // The driver reads its database from the environment, like the command line does; so does its silo, its warehouse.
         Environment.SetEnvironmentVariable("PulsePoint__Database__Application", TestDatabase.LoadDriver.Application);
         Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", TestDatabase.LoadDriver.Pipeline);
+        Environment.SetEnvironmentVariable("PulsePoint__Destinations__DuckDb__Path", Warehouse);
         var json = Path.Combine(Path.GetTempPath(), $"pulsepoint-load-{Guid.NewGuid():N}.json");
         var output = new StringWriter();
         try
@@ -167,6 +175,7 @@ public sealed class LoadDriverSmokeTests
             File.Delete(json);
             Environment.SetEnvironmentVariable("PulsePoint__Database__Application", null);
             Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", null);
+            Environment.SetEnvironmentVariable("PulsePoint__Destinations__DuckDb__Path", null);
         }
     }
 }
