@@ -25,6 +25,14 @@ public sealed class BillingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "PulsePoint:Billing:PricingRefreshPeriod must be between 0 and 1 day")]
     public TimeSpan PricingRefreshPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How often an active billing grain rebuilds its counters from the ledger. A batch whose commit the sink
+    /// could not confirm (PostgreSQL went away during the commit) is in the ledger but was never handed to the
+    /// grain; the rebuild counts it, for the counters, alerts and budget alike.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "PulsePoint:Billing:CounterReloadPeriod must be between 1 s and 1 day")]
+    public TimeSpan CounterReloadPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Prices that override the shipped file (and are overridden by the <c>model_prices</c> table).</summary>
     public List<ModelPriceSetting> Pricing { get; } = [];
 

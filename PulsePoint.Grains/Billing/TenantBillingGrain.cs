@@ -39,6 +39,7 @@ internal sealed partial class TenantBillingGrain(
     private PgSnapshot? _countersSnapshot;
     private decimal? _dailyCostThresholdUsd;
     private decimal? _dailyBudgetUsd;
+    private DateTimeOffset _countersLoadedAt;
     private IGrainTimer? _alertSender;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -233,6 +234,12 @@ internal sealed partial class TenantBillingGrain(
     {
         // Its own pool: a refresh overlapping callers' queries must not widen theirs (see DataSources.Background).
         await LoadSettingsAsync(backgroundDatabase, cancellationToken);
+        if (billingClock.Now - _countersLoadedAt >= Billing.CounterReloadPeriod)
+        {
+            await LoadCostCountersAsync(cancellationToken);
+            await RaiseAlertsAsync(billingClock.Today);
+        }
+
         ArmAlertSending();
     }
 
@@ -252,6 +259,7 @@ internal sealed partial class TenantBillingGrain(
         _reserved.Clear();
         Add(usage, today);
         _countersSnapshot = snapshot;
+        _countersLoadedAt = billingClock.Now;
     }
 
     /// <summary>Adds <paramref name="batch"/>'s lines of today and yesterday to the counters.</summary>

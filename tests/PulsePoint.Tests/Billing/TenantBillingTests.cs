@@ -133,6 +133,25 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Counters_catch_up_with_a_committed_batch_whose_hand_off_never_came()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+        await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "claude-3-sonnet", 1_000_000, 0, Now)); // $3, counted
+        // Committed while the sink lost PostgreSQL's answer: in the ledger, never handed to the grain.
+        var catalog = new PricingCatalog(PricingFile.Default);
+        await TestUsage.Ledger.InsertAsync([UsageRecord.FromEvent(TestUsage.AiEvent(tenant, "claude-3-sonnet", 2_000_000, 0, Now), catalog)!]);
+        Assert.Equal(3m, (await Grain(tenant, g => g.GetCostCountersAsync())).CostUsd);
+
+        // Once the reload period has passed, the next refresh rebuilds the counters from the ledger, and
+        // the $9 now counted crosses the 50 and 80 % alerts of the $10 threshold.
+        fixture.Clock.Advance(BillingClusterFixture.CounterReloadPeriod);
+        Assert.True(await Events.TestEvents.EventuallyAsync(
+            async () => (await Grain(tenant, g => g.GetCostCountersAsync())).CostUsd == 9m, TimeSpan.FromSeconds(20)),
+            "the counters never caught up with the ledger");
+        Assert.Equal([0.5m, 0.8m], (await WaitForAlertsAsync(tenant, 2)).Select(FractionOf).Order());
+    }
+
+    [Fact]
     public async Task Counters_a_batch_committed_before_the_grain_activated_is_counted_once()
     {
         var tenant = await TestTenants.CreateAsync(Client);

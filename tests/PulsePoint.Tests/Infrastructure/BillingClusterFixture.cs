@@ -17,6 +17,9 @@ public sealed class BillingClusterFixture : IAsyncLifetime
 {
     public static readonly TimeSpan ReservationTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>Billing grains rebuild their counters once billing's clock has moved this far.</summary>
+    public static readonly TimeSpan CounterReloadPeriod = TimeSpan.FromSeconds(1);
+
     /// <summary>Billing's clock; starts at the real time so rows written "now" belong to its today.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -36,6 +39,7 @@ public sealed class BillingClusterFixture : IAsyncLifetime
                 ["PulsePoint:Billing:DefaultDailyThresholdUsd"] = "10",
                 ["PulsePoint:Billing:ReservationTimeout"] = ReservationTimeout.ToString(),
                 ["PulsePoint:Billing:PricingRefreshPeriod"] = "00:00:00",
+                ["PulsePoint:Billing:CounterReloadPeriod"] = CounterReloadPeriod.ToString(),
             })
             .Build();
         var builder = new InProcessTestClusterBuilder(1);
