@@ -60,7 +60,7 @@ public static class AlertMessage
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("text", $"{Icon(alert)} PulsePoint {EventNames.Of(alert.Severity)}: {Escape(alert.Summary)}");
+            json.WriteString("text", $"{Icon(alert)} PulsePoint {Level(alert)}: {Escape(alert.Summary)}");
             json.WriteStartArray("blocks");
             Section(json, $"{Icon(alert)} *{Escape(alert.Summary)}*");
             if (fields.Length > 0)
@@ -86,7 +86,7 @@ public static class AlertMessage
 
     /// <summary>The mail's subject line.</summary>
     public static string Subject(AlertDelivery delivery) =>
-        OneLine($"[PulsePoint] {EventNames.Of(delivery.Alert.Severity)} {delivery.Alert.Kind}: {delivery.Alert.Summary}", 200);
+        OneLine($"[PulsePoint] {Level(delivery.Alert)} {delivery.Alert.Kind}: {delivery.Alert.Summary}", 200);
 
     /// <summary>The mail's plain-text body.</summary>
     public static string Text(AlertDelivery delivery)
@@ -125,6 +125,8 @@ public static class AlertMessage
         json.WriteEndObject();
         json.WriteEndObject();
     }
+
+    private static string Level(Alert alert) => EventNames.Of(alert.Severity).ToUpperInvariant();
 
     private static string Icon(Alert alert) => alert.Kind == AlertKinds.Resolved ? ":white_check_mark:" : alert.Severity >= EventSeverity.Error ? ":rotating_light:" : ":warning:";
 

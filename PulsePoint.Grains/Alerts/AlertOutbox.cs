@@ -11,9 +11,9 @@ namespace PulsePoint.Alerts;
 /// that exists at that moment. So an alert that is recorded will be delivered, nothing is delivered for an alert that
 /// is not, and recording the same alert again (a retry) adds nothing. Then wakes this silo's delivery worker.
 /// </summary>
-public sealed class AlertOutbox(TenantDatabase database, AlertDeliverySignal signal)
+public sealed class AlertOutbox(TenantDatabase database, AlertDeliverySignal signal, TimeProvider time)
 {
-    // $1 tenant; the delivery id is derived from (alert, channel), so it is stable for the pair.
+    // $1 tenant; the delivery id is derived from (alert, channel), so it is stable for the pair. $9: due now.
     private const string RecordSql = """
         with recorded as (
             insert into alerts (tenant_id, id, kind, severity, day, raised_at, summary, details)
@@ -21,10 +21,10 @@ public sealed class AlertOutbox(TenantDatabase database, AlertDeliverySignal sig
             on conflict do nothing
             returning tenant_id, id)
         insert into alert_deliveries (tenant_id, delivery_id, alert_id, channel_id, operator_channel_id, next_attempt_at)
-        select r.tenant_id, md5(r.id::text || '/tenant/' || c.id::text)::uuid, r.id, c.id, null, $6
+        select r.tenant_id, md5(r.id::text || '/tenant/' || c.id::text)::uuid, r.id, c.id, null, $9
           from recorded r join alert_channels c on c.tenant_id = r.tenant_id and c.removed_at is null
         union all
-        select r.tenant_id, md5(r.id::text || '/operator/' || o.id::text)::uuid, r.id, null, o.id, $6
+        select r.tenant_id, md5(r.id::text || '/operator/' || o.id::text)::uuid, r.id, null, o.id, $9
           from recorded r cross join operator_alert_channels o
          where o.removed_at is null
         """;
@@ -37,13 +37,14 @@ public sealed class AlertOutbox(TenantDatabase database, AlertDeliverySignal sig
             return;
         }
 
+        var now = time.GetUtcNow();
         await database.RunAsync(tenant, async session =>
         {
             foreach (var alert in alerts)
             {
                 await using var record = session.Command(RecordSql)
                     .Bind(alert.Id).Bind(alert.Kind).Bind(EventNames.Of(alert.Severity)).Bind(alert.Day).Bind(alert.RaisedAt)
-                    .Bind(alert.Summary).Bind(DetailsJson(alert));
+                    .Bind(alert.Summary).Bind(DetailsJson(alert)).Bind(now);
                 await record.ExecuteNonQueryAsync(session.CancellationToken);
             }
         }, cancellationToken);

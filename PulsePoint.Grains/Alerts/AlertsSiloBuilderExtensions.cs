@@ -15,7 +15,7 @@ public static class AlertsSiloBuilderExtensions
         services.AddSingleton<ChannelSecrets>();
         services.AddSingleton<AlertDeliverySignal>();
         services.AddSingleton(sp => new AlertChannelStore(sp.GetRequiredService<TenantDatabase>(), sp.GetRequiredService<ChannelSecrets>()));
-        services.AddSingleton(sp => new AlertOutbox(sp.GetRequiredService<TenantDatabase>(), sp.GetRequiredService<AlertDeliverySignal>()));
+        services.AddSingleton(sp => new AlertOutbox(sp.GetRequiredService<TenantDatabase>(), sp.GetRequiredService<AlertDeliverySignal>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlertDeliveryQueue>();
         services.AddSingleton<AlertSender>();
         services.AddHostedService<AlertDeliveryWorker>();

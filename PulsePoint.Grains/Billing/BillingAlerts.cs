@@ -73,5 +73,6 @@ public static class BillingAlerts
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+    // Exact (money has at most 12 places) and without the trailing zeros a numeric column gives back.
+    private static string Text(decimal value) => value.ToString("0.############", CultureInfo.InvariantCulture);
 }
