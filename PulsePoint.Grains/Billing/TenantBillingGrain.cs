@@ -139,7 +139,15 @@ internal sealed partial class TenantBillingGrain(
                 await budgetState.WriteStateAsync();
             }
 
-            await RaiseBudgetExhaustedAsync(budget, budget - remaining, estimatedCostUsd);
+            try
+            {
+                await RaiseBudgetExhaustedAsync(budget, budget - remaining, estimatedCostUsd);
+            }
+            catch (Exception e)
+            {
+                // The denial stands; the alert, kept in memory, is recorded from the refresh timer.
+                LogAlertRecordFailed(logger, e, _tenant.Value, 1);
+            }
 
             return new BudgetReservation(false, null, Math.Max(remaining, 0m), budget, null);
         }
