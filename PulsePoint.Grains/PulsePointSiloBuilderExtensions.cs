@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Brands;
 using PulsePoint.Events;
 using PulsePoint.Billing;
+using PulsePoint.Alerts;
 using PulsePoint.Analytics;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
@@ -32,6 +33,7 @@ public static class PulsePointSiloBuilderExtensions
         silo.AddPulsePointBrands(configuration);
         silo.AddPulsePointEvents(configuration);
         silo.AddPulsePointBilling(configuration);
+        silo.AddPulsePointAlerts(configuration);
         return silo;
     }
 }

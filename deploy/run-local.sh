@@ -11,6 +11,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 deploy/postgres.sh start
 eval "$(deploy/postgres.sh env)"
+# The key that seals alert channels' secrets: made once for this clone, kept under .local/ (git-ignored).
+# The channels verb needs it too: export PulsePoint__Alerts__SecretKey="$(cat .local/alert-secret-key)".
+if [ ! -s .local/alert-secret-key ]; then
+    mkdir -p .local && (umask 077 && head -c 32 /dev/urandom | base64 > .local/alert-secret-key)
+fi
+export PulsePoint__Alerts__SecretKey="$(cat .local/alert-secret-key)"
 
 echo "run-local.sh: building the silo (first build takes a minute)"
 dotnet build PulsePoint.Silo -c Release -v quiet -nologo -o "$root/.local/silo" >/dev/null

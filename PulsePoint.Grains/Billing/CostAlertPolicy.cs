@@ -29,10 +29,12 @@ public static class CostAlertPolicy
     /// The alert's event id, derived from tenant, day and fraction (SHA-256, RFC 9562 version 8): a
     /// re-sent alert has the same id, so the event sink stores it once.
     /// </summary>
-    public static Guid EventIdOf(TenantId tenant, DateOnly day, decimal fraction)
+    public static Guid EventIdOf(TenantId tenant, DateOnly day, decimal fraction, int generation = 0)
     {
-        return DerivedEventId.Of(string.Create(CultureInfo.InvariantCulture,
-            $"pulsepoint/cost.alert/{tenant}/{day:yyyy-MM-dd}/{fraction.ToString("0.######", CultureInfo.InvariantCulture)}"));
+        var name = string.Create(CultureInfo.InvariantCulture,
+            $"pulsepoint/cost.alert/{tenant}/{day:yyyy-MM-dd}/{fraction.ToString("0.######", CultureInfo.InvariantCulture)}");
+        // A fraction raised again the same day, after a raised threshold resolved it, is a new alert.
+        return DerivedEventId.Of(generation == 0 ? name : string.Create(CultureInfo.InvariantCulture, $"{name}/{generation}"));
     }
 
     /// <summary>The attribute names a <c>cost.alert</c> event carries its figures under (USD amounts as exact decimal text).</summary>
@@ -59,11 +61,14 @@ public static class CostAlertPolicy
         Status = EventStatus.Success,
         Timestamp = alert.RaisedAt,
         ErrorCode = string.Create(CultureInfo.InvariantCulture, $"cost_threshold_{alert.Fraction * 100:0.##}pct"),
-        ErrorMessage = string.Create(CultureInfo.InvariantCulture,
-            $"AI spend on {alert.Day:yyyy-MM-dd} (UTC) reached {Money.Format(alert.SpendUsd)} USD, {alert.Fraction * 100:0.##}% of the daily threshold of {Money.Format(alert.ThresholdUsd)} USD"),
+        ErrorMessage = Message(alert),
         Attributes = EventAttributes.Of(
             (SpendAttribute, alert.SpendUsd.ToString(CultureInfo.InvariantCulture)),
             (ThresholdAttribute, alert.ThresholdUsd.ToString(CultureInfo.InvariantCulture)),
             (FractionAttribute, alert.Fraction.ToString(CultureInfo.InvariantCulture))),
     };
+
+    /// <summary>The alert's sentence: the day's spend, the fraction and the threshold.</summary>
+    public static string Message(CostAlert alert) => string.Create(CultureInfo.InvariantCulture,
+        $"AI spend on {alert.Day:yyyy-MM-dd} (UTC) reached {Money.Format(alert.SpendUsd)} USD, {alert.Fraction * 100:0.##}% of the daily threshold of {Money.Format(alert.ThresholdUsd)} USD");
 }

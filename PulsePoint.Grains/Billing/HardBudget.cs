@@ -38,6 +38,21 @@ public static class HardBudget
         return changed;
     }
 
+    /// <summary>A copy of <paramref name="state"/> moved to <paramref name="today"/>, for reads that must not change the persisted ledger.</summary>
+    public static BudgetState Rolled(BudgetState state, DateOnly today, DateTimeOffset now, TimeSpan reservationTimeout)
+    {
+        var copy = new BudgetState
+        {
+            Day = state.Day,
+            CommittedUsd = state.CommittedUsd,
+            Held = new(state.Held),
+            Settled = new(state.Settled),
+            Committed = new(state.Committed),
+        };
+        Roll(copy, today, now, reservationTimeout);
+        return copy;
+    }
+
     public static decimal HeldUsd(BudgetState state) => state.Held.Values.Sum(h => h.AmountUsd);
 
     /// <summary>

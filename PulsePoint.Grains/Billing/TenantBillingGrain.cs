@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using PulsePoint.Alerts;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
@@ -8,8 +10,9 @@ namespace PulsePoint.Billing;
 
 /// <summary>
 /// One tenant's money: today's cost counters (rebuilt from <c>ai_token_usage</c> on activation, then fed
-/// once per committed event batch by the sink, which does not wait for it), cost alerts (persisted in grain
-/// storage, written to the event store by <see cref="IBillingEventPublisher"/>), and the opt-in hard budget
+/// once per committed event batch by the sink, which does not wait for it), alerts (persisted in grain storage,
+/// then recorded in the alert outbox for the tenant's channels by <see cref="AlertOutbox"/>, and the threshold
+/// alerts written to the event store by <see cref="IBillingEventPublisher"/>), and the opt-in hard budget
 /// (reservations in grain storage). Threshold and budget are read from the tenant's row on activation and
 /// on a timer, so an out-of-band edit takes effect within a refresh period. The grain is not reentrant, so
 /// each of these reads and updates its state without interleaving: concurrent reservations are decided one
@@ -23,6 +26,7 @@ internal sealed partial class TenantBillingGrain(
     BillingClock billingClock,
     UsageLedger usageLedger,
     IBillingEventPublisher billingEvents,
+    AlertOutbox alertOutbox,
     ILogger<TenantBillingGrain> logger,
     [PersistentState("costAlerts", "Default")] IPersistentState<CostAlertState> alertState,
     [PersistentState("budget", "Default")] IPersistentState<BudgetState> budgetState) : Grain, ITenantBillingGrain, ITenantUsageFeed
@@ -100,7 +104,7 @@ internal sealed partial class TenantBillingGrain(
 
         await UpdateTenantAsync(UpdateThresholdSql, dailyCostThresholdUsd);
         _dailyCostThresholdUsd = dailyCostThresholdUsd;
-        await RaiseAlertsAsync(billingClock.Today);
+        await RaiseAlertsAsync(billingClock.Today, resolveThresholds: true);
     }
 
     async Task ITenantBillingGrain.SetDailyBudgetAsync(decimal? dailyBudgetUsd)
@@ -112,6 +116,7 @@ internal sealed partial class TenantBillingGrain(
 
         await UpdateTenantAsync(UpdateBudgetSql, dailyBudgetUsd);
         _dailyBudgetUsd = dailyBudgetUsd;
+        await ResolveBudgetExhaustedAsync();
     }
 
     async Task<BudgetReservation> ITenantBillingGrain.ReserveBudgetAsync(decimal estimatedCostUsd)
@@ -133,6 +138,16 @@ internal sealed partial class TenantBillingGrain(
             if (rolled)
             {
                 await budgetState.WriteStateAsync();
+            }
+
+            try
+            {
+                await RaiseBudgetExhaustedAsync(budget, budget - remaining, estimatedCostUsd);
+            }
+            catch (Exception e)
+            {
+                // The denial stands; the alert, kept in memory, is recorded from the refresh timer.
+                LogAlertRecordFailed(logger, e, _tenant.Value, 1);
             }
 
             return new BudgetReservation(false, null, Math.Max(remaining, 0m), budget, null);
@@ -207,15 +222,7 @@ internal sealed partial class TenantBillingGrain(
     Task<BudgetStatus> ITenantBillingGrain.GetBudgetAsync()
     {
         // A copy: a read-only call must not change the persisted ledger.
-        var state = new BudgetState
-        {
-            Day = budgetState.State.Day,
-            CommittedUsd = budgetState.State.CommittedUsd,
-            Held = new(budgetState.State.Held),
-            Settled = new(budgetState.State.Settled),
-            Committed = new(budgetState.State.Committed),
-        };
-        HardBudget.Roll(state, billingClock.Today, billingClock.Now, Billing.ReservationTimeout);
+        var state = HardBudget.Rolled(budgetState.State, billingClock.Today, billingClock.Now, Billing.ReservationTimeout);
         var spend = CountToday(state);
         return Task.FromResult(new BudgetStatus(
             state.Day,
@@ -234,6 +241,12 @@ internal sealed partial class TenantBillingGrain(
     {
         // Its own pool: a refresh overlapping callers' queries must not widen theirs (see DataSources.Background).
         await LoadSettingsAsync(backgroundDatabase, cancellationToken);
+        // A new UTC day resolves yesterday's alerts even when no usage arrives.
+        if (alertState.State.Day != billingClock.Today && RollAlertDay(alertState.State, billingClock.Today))
+        {
+            await alertState.WriteStateAsync();
+        }
+
         if (billingClock.Now - _countersLoadedAt >= Billing.CounterReloadPeriod)
         {
             await LoadCostCountersAsync(cancellationToken);
@@ -302,39 +315,139 @@ internal sealed partial class TenantBillingGrain(
         HardBudget.Count(state, RecordedTodayUsd(), _reserved.GetValueOrDefault(billingClock.Today) ?? []);
 
     /// <summary>
-    /// Raises each newly crossed fraction once: recorded in grain storage first (so no restart repeats
-    /// it), then sent through the event sink by <see cref="SendAlertsAsync"/>, which retries until the
-    /// sink accepts it; the event id is derived from tenant, day and fraction, so a resend is stored once.
+    /// Raises each newly crossed fraction and each newly unpriced model of the day once: recorded in grain storage
+    /// first (so no restart repeats it), then recorded in the alert outbox and, for thresholds, sent through the
+    /// event sink by <see cref="SendAlertsAsync"/>, which retries until both accept them; ids are derived from what
+    /// the alert is about, so a resend is stored once. With <paramref name="resolveThresholds"/> (the threshold
+    /// changed), today's threshold alerts the spend no longer reaches are resolved first, and may be raised again.
     /// </summary>
-    private async Task RaiseAlertsAsync(DateOnly today)
+    private async Task RaiseAlertsAsync(DateOnly today, bool resolveThresholds = false)
     {
         var state = alertState.State;
-        if (state.Day != today)
-        {
-            state.Day = today;
-            state.Raised = [];
-        }
-
+        var changed = RollAlertDay(state, today);
         var spend = RecordedTodayUsd();
         var threshold = ThresholdUsd;
+        var now = billingClock.Now;
+        if (resolveThresholds && state.Raised.Where(a => spend < a.Fraction * threshold).ToArray() is { Length: > 0 } lapsed)
+        {
+            state.Raised.RemoveAll(lapsed.Contains);
+            state.Unrecorded.Add(BillingAlerts.Resolved(_tenant, today, "threshold_raised", state.Generation, lapsed.Select(a => a.EventId).ToArray(),
+                $"Daily cost threshold raised to {Money.Format(threshold)} USD, above today's spend of {Money.Format(spend)} USD: {lapsed.Length} threshold alert(s) resolved", now));
+            state.Generation++;
+            changed = true;
+        }
+
         var crossed = CostAlertPolicy.NewlyCrossed(Billing.EffectiveAlertFractions, threshold, spend, state.Raised.Select(a => a.Fraction));
-        if (crossed.Count == 0)
+        var alerts = crossed.Select(f => new CostAlert(
+            today, f, threshold, spend, CostAlertPolicy.SeverityOf(f), CostAlertPolicy.EventIdOf(_tenant, today, f, state.Generation), now)).ToArray();
+        state.Raised.AddRange(alerts);
+        state.Unsent.AddRange(alerts);
+        state.Unrecorded.AddRange(alerts.Select(BillingAlerts.Threshold));
+
+        var unpriced = (_usage.GetValueOrDefault(today)?.Values ?? Enumerable.Empty<UsageLine>())
+            .Where(l => l.UnpricedEvents > 0 && !state.UnpricedModels.ContainsKey(l.Model))
+            .OrderBy(l => l.Model, StringComparer.Ordinal)
+            .Take(Math.Max(0, BillingAlerts.MaxUnpricedModelsPerDay - state.UnpricedModels.Count))
+            .Select(l => BillingAlerts.Unpriced(_tenant, today, l, now))
+            .ToArray();
+        foreach (var alert in unpriced)
+        {
+            state.UnpricedModels[alert.Details["model"]] = alert.Id;
+        }
+
+        state.Unrecorded.AddRange(unpriced);
+        if (!changed && alerts.Length == 0 && unpriced.Length == 0)
         {
             return;
         }
 
-        var now = billingClock.Now;
-        var alerts = crossed.Select(f => new CostAlert(
-            today, f, threshold, spend, CostAlertPolicy.SeverityOf(f), CostAlertPolicy.EventIdOf(_tenant, today, f), now)).ToArray();
-        state.Raised.AddRange(alerts);
-        state.Unsent.AddRange(alerts);
         await alertState.WriteStateAsync();
         foreach (var alert in alerts)
         {
             LogCostAlert(logger, _tenant.Value, alert.Fraction * 100, alert.SpendUsd, alert.ThresholdUsd);
         }
 
+        foreach (var alert in unpriced)
+        {
+            LogUnpricedModel(logger, _tenant.Value, alert.Details["model"]);
+        }
+
         ArmAlertSending();
+    }
+
+    /// <summary>
+    /// Moves the alert memory to <paramref name="today"/>; when alerts fired on the day that ended, one
+    /// <c>alert.resolved</c> names them all. True when anything changed (the caller writes the state).
+    /// </summary>
+    private bool RollAlertDay(CostAlertState state, DateOnly today)
+    {
+        if (state.Day == today)
+        {
+            return false;
+        }
+
+        var fired = state.Raised.Select(a => a.EventId)
+            .Concat(state.BudgetExhausted is { } budget ? [budget] : [])
+            .Concat(state.UnpricedModels.Values)
+            .ToArray();
+        if (fired.Length > 0)
+        {
+            state.Unrecorded.Add(BillingAlerts.Resolved(_tenant, state.Day, "day_ended", 0, fired,
+                $"A new UTC day began: {fired.Length} alert(s) of {state.Day:yyyy-MM-dd} resolved", billingClock.Now));
+        }
+
+        state.Day = today;
+        state.Raised = [];
+        state.BudgetExhausted = null;
+        state.UnpricedModels = [];
+        state.Generation = 0;
+        return true;
+    }
+
+    /// <summary>A reservation was denied: the first denial of the day raises <c>budget.exhausted</c>.</summary>
+    private async Task RaiseBudgetExhaustedAsync(decimal budgetUsd, decimal countedUsd, decimal estimateUsd)
+    {
+        var state = alertState.State;
+        var changed = RollAlertDay(state, billingClock.Today);
+        if (state.BudgetExhausted is null)
+        {
+            var alert = BillingAlerts.BudgetExhausted(_tenant, state.Day, state.Generation, budgetUsd, countedUsd, estimateUsd, billingClock.Now);
+            state.BudgetExhausted = alert.Id;
+            state.Unrecorded.Add(alert);
+            LogBudgetExhausted(logger, _tenant.Value, countedUsd, budgetUsd);
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await alertState.WriteStateAsync();
+            ArmAlertSending();
+        }
+    }
+
+    /// <summary>The budget changed: an exhausted budget that now covers today's counted spend (or is gone) is resolved.</summary>
+    private async Task ResolveBudgetExhaustedAsync()
+    {
+        var state = alertState.State;
+        var changed = RollAlertDay(state, billingClock.Today);
+        var counted = CountToday(HardBudget.Rolled(budgetState.State, billingClock.Today, billingClock.Now, Billing.ReservationTimeout)).CountedUsd;
+        if (state.BudgetExhausted is { } exhausted && (_dailyBudgetUsd is not { } budget || counted < budget))
+        {
+            state.Unrecorded.Add(BillingAlerts.Resolved(_tenant, state.Day, "budget_raised", state.Generation, [exhausted],
+                _dailyBudgetUsd is { } raised
+                    ? $"Hard budget raised to {Money.Format(raised)} USD, above today's counted spend of {Money.Format(counted)} USD: budget alert resolved"
+                    : "Hard budget removed: budget alert resolved",
+                billingClock.Now));
+            state.BudgetExhausted = null;
+            state.Generation++;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await alertState.WriteStateAsync();
+            ArmAlertSending();
+        }
     }
 
     /// <summary>
@@ -343,7 +456,7 @@ internal sealed partial class TenantBillingGrain(
     /// </summary>
     private void ArmAlertSending()
     {
-        if (alertState.State.Unsent.Count == 0 || _alertSender is not null)
+        if ((alertState.State.Unsent.Count == 0 && alertState.State.Unrecorded.Count == 0) || _alertSender is not null)
         {
             return;
         }
@@ -353,20 +466,36 @@ internal sealed partial class TenantBillingGrain(
 
     private async Task SendAlertsAsync(CancellationToken cancellationToken)
     {
-        var unsent = alertState.State.Unsent.ToArray();
+        var state = alertState.State;
+        var unrecorded = state.Unrecorded.ToArray();
+        var unsent = state.Unsent.ToArray();
         try
         {
-            if (unsent.Length > 0)
+            // The outbox and the event sink are retried apart: one being down does not hold up the other.
+            var done = await RecordAlertsAsync(unrecorded, cancellationToken);
+            try
             {
-                await billingEvents.PublishAsync(unsent.Select(a => CostAlertPolicy.ToEvent(_tenant, a)).ToArray(), cancellationToken);
-                alertState.State.Unsent.RemoveAll(a => unsent.Contains(a));
+                if (unsent.Length > 0)
+                {
+                    await billingEvents.PublishAsync(unsent.Select(a => CostAlertPolicy.ToEvent(_tenant, a)).ToArray(), cancellationToken);
+                    state.Unsent.RemoveAll(a => unsent.Contains(a));
+                    done = true;
+                }
+            }
+            catch (Exception e)
+            {
+                // Kept in Unsent: the refresh timer arms another attempt.
+                LogAlertSendFailed(logger, e, _tenant.Value, unsent.Length);
+            }
+
+            if (done)
+            {
                 await alertState.WriteStateAsync();
             }
         }
         catch (Exception e)
         {
-            // Kept in Unsent: the refresh timer arms another attempt.
-            LogAlertSendFailed(logger, e, _tenant.Value, unsent.Length);
+            LogAlertSendFailed(logger, e, _tenant.Value, unsent.Length + unrecorded.Length);
         }
         finally
         {
@@ -376,6 +505,34 @@ internal sealed partial class TenantBillingGrain(
             _alertSender?.Dispose();
             _alertSender = null;
         }
+    }
+
+    /// <summary>Records <paramref name="unrecorded"/> in the alert outbox; true when the state changed.</summary>
+    private async Task<bool> RecordAlertsAsync(Alert[] unrecorded, CancellationToken cancellationToken)
+    {
+        if (unrecorded.Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            await alertOutbox.RecordAsync(_tenant, unrecorded, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // No tenants row: such a tenant has no channels, so there is nobody to deliver to.
+            LogAlertsWithoutTenant(logger, _tenant.Value, unrecorded.Length);
+        }
+        catch (Exception e)
+        {
+            // Kept in Unrecorded: the refresh timer arms another attempt.
+            LogAlertRecordFailed(logger, e, _tenant.Value, unrecorded.Length);
+            return false;
+        }
+
+        alertState.State.Unrecorded.RemoveAll(a => unrecorded.Contains(a));
+        return true;
     }
 
     private async Task WriteBudgetAsync(Action undo)
@@ -406,6 +563,18 @@ internal sealed partial class TenantBillingGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} spent {SpendUsd} USD today: {Percent}% of its {ThresholdUsd} USD daily threshold")]
     private static partial void LogCostAlert(ILogger logger, Guid tenantId, decimal percent, decimal spendUsd, decimal thresholdUsd);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} used up its {BudgetUsd} USD hard budget ({CountedUsd} USD counted): a reservation was denied")]
+    private static partial void LogBudgetExhausted(ILogger logger, Guid tenantId, decimal countedUsd, decimal budgetUsd);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} sent AI events of model {Model}, which has no price")]
+    private static partial void LogUnpricedModel(ILogger logger, Guid tenantId, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: {Count} alert(s) not yet recorded in the alert outbox; will retry")]
+    private static partial void LogAlertRecordFailed(ILogger logger, Exception exception, Guid tenantId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} has no tenants row: {Count} alert(s) have no channel to go to and are not recorded")]
+    private static partial void LogAlertsWithoutTenant(ILogger logger, Guid tenantId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: {Count} cost alert(s) not yet stored; will retry")]
     private static partial void LogAlertSendFailed(ILogger logger, Exception exception, Guid tenantId, int count);

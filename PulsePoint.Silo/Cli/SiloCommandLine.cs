@@ -17,6 +17,7 @@ public static class SiloCommandLine
           migrate    apply the database migrations in deploy/sql as the owner role, then exit
         {SeedDemoCommand.Usage}
           {UsageVerb.UsageLine}
+          {ChannelsVerb.UsageLine}
           bench-analytics [--events N] [--tenants N] [--days N] [--runs N] [--cluster true|false] [--path FILE]   time the analytics queries on synthetic data
           {ReconcileVerb.UsageLine}
           report     --tenant ID --from YYYY-MM-DD --to YYYY-MM-DD --report usage|accuracy|latency|cost|errors|all [--format table|json|csv]
@@ -40,6 +41,7 @@ public static class SiloCommandLine
                 "migrate" => Migrate(rest),
                 "seed-demo" => await SeedDemoCommand.RunAsync(rest),
                 "usage" => await UsageVerb.RunAsync(rest, Console.Out),
+                "channels" => await ChannelsVerb.RunAsync(rest, Console.Out),
                 "report" => await ReportVerb.RunAsync(rest, Console.Out),
                 "reconcile" => await ReconcileVerb.RunAsync(rest, Console.Out),
                 "bench-analytics" => await BenchAnalyticsVerb.RunAsync(rest, Console.Out),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PulsePoint.Alerts;
 using PulsePoint.Analytics;
 using PulsePoint.Tenancy;
 
@@ -47,13 +48,17 @@ public static class InsightsEndpoints
 
         var ct = http.RequestAborted;
         var todayRange = AnalyticsRange.Days(today, today);
+        // Alert delivery is a silo service; a host without it shows the page without that section.
+        var alerts = http.RequestServices.GetService<AlertChannelStore>();
         var data = new InsightsData(
             await analytics.DailyModelUsageAsync(tenant, range, ct),
             await analytics.LatencyAsync(tenant, range, ct),
             await analytics.AccuracyAsync(tenant, range, ct),
             await analytics.DailyCostAsync(tenant, todayRange, ct),
             await analytics.ThresholdAsync(tenant, ct),
-            today);
+            today,
+            alerts is null ? null : await alerts.ListAsync(tenant, ct),
+            alerts is null ? null : await alerts.DeliveriesAsync(tenant, 20, ct));
         if (data.Usage.Outcome == AnalyticsOutcome.UnknownTenant)
         {
             return Html(InsightsPage.Render(form, null, data.Usage.Explanation), StatusCodes.Status404NotFound);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PulsePoint.Alerts;
 using PulsePoint.Billing;
 
 namespace PulsePoint.Silo.Insights;
@@ -33,6 +34,8 @@ public static class InsightsPage
             input{font:inherit;padding:4px 6px} .error{color:#b00020;font-weight:600}
             svg{background:#fafafa;border:1px solid #ddd} .axis{stroke:#999} .tick{font-size:10px;fill:#555}
             .legend{font-size:11px;fill:#333} .empty{color:#777;font-style:italic}
+            table{border-collapse:collapse;font-size:12px} th,td{border:1px solid #ddd;padding:3px 6px;text-align:left}
+            .status-failed,.status-pending.has-error{color:#b00020} .status-delivered{color:#2e7d32}
             </style></head><body>
             <h1>PulsePoint insights</h1>
             """);
@@ -79,6 +82,11 @@ public static class InsightsPage
             Chart(html, "accuracy-chart", "accuracy-bar", stacked: false, ["average accuracy"],
                 data.Accuracy.Rows.Select(r => (r.EventType, new List<(string, double, string)>
                     { ("average accuracy", r.Average, $"data-event-type=\"{E(r.EventType)}\" data-count=\"{r.Count}\"") })).ToList(), data.Accuracy.Explanation, fixedMax: 1);
+
+            if (data.Channels is not null)
+            {
+                Alerts(html, data.Channels, data.Deliveries ?? []);
+            }
         }
 
         html.Append("</body></html>");
@@ -104,6 +112,46 @@ public static class InsightsPage
             </svg>
             """);
     }
+
+    /// <summary>The tenant's alert channels with their delivery counts, then the recent deliveries, as tables.</summary>
+    private static void Alerts(StringBuilder html, IReadOnlyList<AlertChannelInfo> channels, IReadOnlyList<AlertDeliveryStatus> deliveries)
+    {
+        html.Append("<h2>Alert channels</h2>");
+        if (channels.Count == 0)
+        {
+            html.Append("<p class=\"empty\" id=\"channels-empty\">No alert channels: alerts go to the silo log and the event stream only (add one with <code>channels add</code>).</p>");
+        }
+        else
+        {
+            html.Append("<table id=\"alert-channels\"><tr><th>name</th><th>kind</th><th>target</th><th>pending</th><th>delivered</th><th>failed</th><th>failed attempts</th><th>next attempt</th><th>last error</th></tr>");
+            foreach (var c in channels)
+            {
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr class=\"channel\" data-channel=\"{c.Id:D}\" data-pending=\"{c.Pending}\" data-delivered=\"{c.Delivered}\" data-failed=\"{c.Failed}\" data-failed-attempts=\"{c.FailedAttempts}\"><td>{E(c.Name)}</td><td>{E(AlertChannelStore.Kind(c.Kind))}</td><td>{E(c.Target)}</td><td>{c.Pending}</td><td>{c.Delivered}</td><td>{c.Failed}</td><td>{c.FailedAttempts}</td><td>{Time(c.NextAttemptAt)}</td><td>{E(c.LastError ?? "")}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        html.Append("<h2>Recent alert deliveries</h2>");
+        if (deliveries.Count == 0)
+        {
+            html.Append("<p class=\"empty\" id=\"deliveries-empty\">No alert deliveries yet.</p>");
+            return;
+        }
+
+        html.Append("<table id=\"alert-deliveries\"><tr><th>raised</th><th>kind</th><th>summary</th><th>channel</th><th>status</th><th>attempts</th><th>next attempt</th><th>last error</th></tr>");
+        foreach (var d in deliveries)
+        {
+            var error = d.LastError is null ? "" : " has-error";
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr class=\"delivery status-{E(d.Status)}{error}\" data-delivery=\"{d.DeliveryId:D}\" data-status=\"{E(d.Status)}\" data-kind=\"{E(d.Kind)}\" data-attempts=\"{d.Attempts}\"><td>{Time(d.RaisedAt)}</td><td>{E(d.Kind)}</td><td>{E(d.Summary)}</td><td>{E(d.ChannelName)}</td><td>{E(d.Status)}</td><td>{d.Attempts}</td><td>{Time(d.NextAttemptAt)}</td><td>{E(d.LastError ?? "")}</td></tr>");
+        }
+
+        html.Append("</table>");
+    }
+
+    private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
 
     private static void Chart(
         StringBuilder html, string id, string barClass, bool stacked, IReadOnlyList<string> series,

@@ -19,6 +19,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly TimeSpan UnknownTenantIdleTimeout = TimeSpan.FromSeconds(1);
 
     public const int EventShards = 4;
+
+    /// <summary>The key that seals alert channels' secrets in the test database.</summary>
+    public static readonly string AlertSecretKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray());
+
+    /// <summary>How long one alert delivery attempt may take in the test clusters.</summary>
+    public static readonly TimeSpan AlertSendTimeout = TimeSpan.FromSeconds(8);
     /// <summary>The silos' DuckDB warehouse: one file per test run, shared in process like a real single-silo deployment.</summary>
     public static readonly string WarehousePath = Path.Combine(Path.GetTempPath(), "pulsepoint-cluster-" + Guid.NewGuid().ToString("N"), "warehouse.duckdb");
 
@@ -41,6 +47,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["PulsePoint:Events:RelayInitialBackoff"] = "00:00:00.050",
             ["PulsePoint:Events:RelayMaxBackoff"] = "00:00:00.500",
             ["PulsePoint:Destinations:DuckDb:Path"] = WarehousePath,
+            // Every cluster on the test database delivers alerts alike: the channels' sealing key, loopback
+            // receivers allowed, and short waits so retries are observable within a test.
+            ["PulsePoint:Alerts:SecretKey"] = AlertSecretKey,
+            ["PulsePoint:Alerts:AllowPrivateNetworks"] = "true",
+            ["PulsePoint:Alerts:PollPeriod"] = "00:00:00.200",
+            ["PulsePoint:Alerts:InitialBackoff"] = "00:00:00.100",
+            ["PulsePoint:Alerts:MaxBackoff"] = "00:00:01",
+            ["PulsePoint:Alerts:SendTimeout"] = AlertSendTimeout.ToString(),
         })
         .Build();
 
