@@ -15,4 +15,12 @@ internal interface ITenantUsageFeed : ITenantKeyedGrain
     /// </summary>
     [Alias("AddUsage")]
     Task AddUsageAsync(UsageBatch batch);
+
+    /// <summary>
+    /// Rebuilds today's counters from the ledger. The sink asks for it when a retried AI event turns out to be
+    /// stored already: the flush that stored it may have lost PostgreSQL's answer to its commit, and then never
+    /// handed its usage over.
+    /// </summary>
+    [Alias("Recount")]
+    Task RecountAsync();
 }

@@ -77,6 +77,12 @@ internal sealed partial class TenantBillingGrain(
         }
     }
 
+    async Task ITenantUsageFeed.RecountAsync()
+    {
+        await LoadCostCountersAsync(CancellationToken.None);
+        await RaiseAlertsAsync(billingClock.Today);
+    }
+
     Task<CostCounters> ITenantBillingGrain.GetCostCountersAsync()
     {
         var today = billingClock.Today;

@@ -306,7 +306,8 @@ internal sealed partial class EventSinkGrain(
             if (write.Usage.Inserted.Count > 0)
             {
                 // Not awaited: counting is not part of the commit, and a slow billing grain must not hold up flushes.
-                _ = AddUsageToTenantsAsync(write.Usage.PerTenant());
+                var usage = write.Usage.PerTenant();
+                _ = ToBillingAsync(usage.Keys, (tenant, billing) => billing.AddUsageAsync(usage[tenant]));
             }
         }
 
@@ -321,6 +322,7 @@ internal sealed partial class EventSinkGrain(
         }
 
         var fresh = flush.Writes.SelectMany(w => w.Stored).Select(Key).ToHashSet();
+        var recount = new HashSet<TenantId>();
         foreach (var pending in batch)
         {
             // An append is answered when each of its events was decided by a write that committed (or was
@@ -339,11 +341,23 @@ internal sealed partial class EventSinkGrain(
                 results[i] = flush.Rejected.TryGetValue(Key(e), out var rejection)
                     ? new EventAppendResult(e.EventId, EventAppendOutcome.Rejected, rejection.Field, rejection.Error)
                     : new EventAppendResult(e.EventId, fresh.Remove(Key(e)) ? EventAppendOutcome.Stored : EventAppendOutcome.AlreadyStored);
+                if (results[i].Outcome == EventAppendOutcome.AlreadyStored && e.Category == EventCategory.AiOperations)
+                {
+                    recount.Add(e.TenantId);
+                }
             }
 
             pending.Completion.TrySetResult(results);
         }
+
+        if (recount.Count > 0)
+        {
+            // A retried AI event was stored by an earlier flush that may have lost its commit's answer and so
+            // never handed its usage to billing: the billing grain counts again from the ledger.
+            _ = ToBillingAsync(recount, (_, billing) => billing.RecountAsync());
+        }
     }
+
 
     /// <summary>
     /// Writes <paramref name="events"/> in one transaction. When PostgreSQL refuses it for the data (SQLSTATE
@@ -390,27 +404,27 @@ internal sealed partial class EventSinkGrain(
     private static (Guid, Guid) Key(StructuredEvent e) => (e.TenantId.Value, e.EventId);
 
     /// <summary>
-    /// Hands each tenant's committed usage to its billing grain (today's counters, cost alerts). The
-    /// rows are already durable in <c>ai_token_usage</c>; a failed call is logged and not retried
-    /// (a retry after a lost reply would count twice): such a failure means the billing grain's
-    /// activation is in trouble, and a new activation loads its counters from the table.
+    /// Makes <paramref name="call"/> to each tenant's billing grain (today's counters, cost alerts). The rows
+    /// are already durable in <c>ai_token_usage</c>; a failed call is logged and not retried (a retry after a
+    /// lost reply would count twice): such a failure means the billing grain's activation is in trouble, and
+    /// it rebuilds its counters from the ledger when it activates again or its reload period passes.
     /// </summary>
-    private async Task AddUsageToTenantsAsync(IReadOnlyDictionary<TenantId, UsageBatch> perTenant)
+    private async Task ToBillingAsync(IEnumerable<TenantId> tenants, Func<TenantId, ITenantUsageFeed, Task> call)
     {
-        var calls = new List<(TenantId Tenant, Task Call)>(perTenant.Count);
-        foreach (var (tenant, batch) in perTenant)
+        var calls = new List<(TenantId Tenant, Task Call)>();
+        foreach (var tenant in tenants)
         {
             // The billing grain admits only calls made as its own tenant (TenantCallFilter).
             CallerTenant.Set(tenant);
-            calls.Add((tenant, GrainFactory.GetGrain<ITenantUsageFeed>(tenant.Value).AddUsageAsync(batch)));
+            calls.Add((tenant, call(tenant, GrainFactory.GetGrain<ITenantUsageFeed>(tenant.Value))));
         }
 
         CallerTenant.Clear();
-        foreach (var (tenant, call) in calls)
+        foreach (var (tenant, pending) in calls)
         {
             try
             {
-                await call;
+                await pending;
             }
             catch (Exception e)
             {
@@ -437,7 +451,7 @@ internal sealed partial class EventSinkGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} failed to flush {Count} events")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int shard, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}'s usage from event sink shard {Shard} was stored but not added to its live counters; they catch up when the billing grain re-activates")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}'s usage from event sink shard {Shard} was stored but not handed to its billing grain; its counters catch up from the ledger")]
     private static partial void LogUsageNotCounted(ILogger logger, Exception exception, Guid tenantId, int shard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} refused one event that PostgreSQL rejected ({SqlState}, constraint {Constraint}); the rest of its batch was stored")]

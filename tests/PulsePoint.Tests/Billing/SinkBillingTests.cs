@@ -186,4 +186,25 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
         var refused = await Assert.ThrowsAsync<InvalidEventException>(() => Events.TrackAsync(finer));
         Assert.Equal(nameof(StructuredEvent.CostUsd), refused.Field);
     }
+
+    [Fact]
+    public async Task SinkBilling_a_retried_AI_event_whose_first_commit_went_unconfirmed_is_counted_by_a_recount()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Client);
+        var grain = fixture.Client.GetGrain<ITenantBillingGrain>(tenant.Value);
+        using var scope = TenantScope.Begin(tenant);
+        Assert.Equal(0m, (await grain.GetCostCountersAsync()).CostUsd);
+        // The flush that committed this event lost PostgreSQL's answer: stored and billed, never handed to billing.
+        var e = TestEvents.Answer(tenant) with { CostUsd = 0.25m };
+        var shard = EventShards.Of(tenant, ClusterFixture.EventShards);
+        var store = TestUsage.Store;
+        await store.WriteAsync(shard, [e], await store.LastPositionAsync(shard, CancellationToken.None), CancellationToken.None);
+        Assert.Equal(0m, (await grain.GetCostCountersAsync()).CostUsd);
+
+        // The client retries it: already stored, so the sink has the billing grain count again from the ledger.
+        Assert.Equal(EventAppendOutcome.AlreadyStored, await Events.TrackAsync(e));
+
+        Assert.True(await TestEvents.EventuallyAsync(async () => (await grain.GetCostCountersAsync()).CostUsd == 0.25m, Patience),
+            "the counters never counted the event whose first commit went unconfirmed");
+    }
 }

@@ -22,6 +22,10 @@ public static class TestUsage
 
     public static UsageLedger Ledger => new(Sources.Value, new TenantDatabase(Sources.Value.Application));
 
+    /// <summary>The event store as the sink writes it (pipeline role), pricing from the shipped catalog.</summary>
+    public static EventStore Store => new(Sources.Value, new PricingCatalogSource(
+        Sources.Value, Options.Create(new BillingOptions()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<PricingCatalogSource>.Instance), TimeProvider.System);
+
     public static StructuredEvent AiEvent(TenantId tenant, string model, long input, long output, DateTimeOffset? at = null, decimal? costUsd = null, long cacheRead = 0, long cacheWrite = 0, Guid? brand = null) => new()
     {
         EventId = Guid.NewGuid(),
