@@ -74,8 +74,8 @@ public static class ReconcileVerb
                 result.GetValue(from) ?? last.AddDays(-(DefaultDays - 1)),
                 last,
                 result.GetValue(countersMode) == "cluster",
-                result.GetValue(settle),
-                result.GetValue(lag));
+                TimeSpan.FromSeconds(result.GetValue(settle)),
+                TimeSpan.FromSeconds(result.GetValue(lag)));
             return ReconcileAsync(request, VerbConfiguration.From(result), result.InvocationConfiguration.Output, counters, time, cancellationToken);
         });
         return command;

@@ -59,15 +59,15 @@ public static class VerbOptions
                 $"takes a whole number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}") ?? defaultValue,
     };
 
-    /// <summary>A number of seconds from 0 to <paramref name="max"/>.</summary>
-    public static Option<TimeSpan> Seconds(string name, string description, TimeSpan defaultValue, int max) => new(name)
+    /// <summary>A number of seconds from 0 to <paramref name="max"/> (fractions allowed), as help shows it: in seconds.</summary>
+    public static Option<double> Seconds(string name, string description, TimeSpan defaultValue, int max) => new(name)
     {
         Description = description,
         HelpName = "SECONDS",
-        DefaultValueFactory = _ => defaultValue,
+        DefaultValueFactory = _ => defaultValue.TotalSeconds,
         CustomParser = result =>
-            Parse<TimeSpan>(result, text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= 0 && s <= max ? TimeSpan.FromSeconds(s) : null,
-                $"must be a number of seconds from 0 to {max.ToString(CultureInfo.InvariantCulture)}") ?? defaultValue,
+            Parse<double>(result, text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= 0 && s <= max ? s : null,
+                $"must be a number of seconds from 0 to {max.ToString(CultureInfo.InvariantCulture)}") ?? defaultValue.TotalSeconds,
     };
 
     /// <summary>A day as YYYY-MM-DD, or null.</summary>
