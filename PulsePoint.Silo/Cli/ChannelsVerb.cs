@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -13,204 +14,192 @@ namespace PulsePoint.Silo.Cli;
 /// <c>channels add|list|remove|test</c>: a tenant's alert channels (<c>--tenant ID</c>, application role under
 /// row-level security, the same store the <c>IAlertChannelsGrain</c> uses) or the operator's (<c>--operator</c>: added
 /// and removed as the owner role, listed and tested as the pipeline role, which sees every tenant's deliveries). Needs
-/// PostgreSQL and, for channels with secrets, <c>PulsePoint:Alerts:SecretKey</c>; not a running cluster. Its own
-/// small parser: <c>--name value</c> pairs, the <c>--operator</c> flag, and <c>--PulsePoint:Section:Key=Value</c> settings.
+/// PostgreSQL and, for channels with secrets, <c>PulsePoint:Alerts:SecretKey</c>; not a running cluster.
 /// </summary>
 public static class ChannelsVerb
 {
-    public const string UsageLine = "channels   alert channels: channels add|list|remove|test (--tenant ID | --operator) ... (see docs/alerts.md)";
-
-    private const string Help = """
-        usage:
-          channels add    (--tenant ID | --operator) --kind webhook --name NAME --url URL [--secret SECRET]
-          channels add    (--tenant ID | --operator) --kind slack --name NAME --url HOOK_URL
-          channels add    (--tenant ID | --operator) --kind email --name NAME --to A[,B...] --from ADDRESS --smtp-host HOST
-                          [--smtp-port 587] [--smtp-user USER --smtp-password PASSWORD] [--smtp-security auto|none|starttls|ssl]
-          channels list   (--tenant ID | --operator) [--deliveries N] [--format table|json]
-          channels remove (--tenant ID | --operator) --id CHANNEL_ID
-          channels test   (--tenant ID | --operator) --id CHANNEL_ID
-        """;
-
-    private static readonly HashSet<string> Flags = ["--operator"];
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TimeProvider? time = null)
+    public static Command Create()
     {
-        time ??= TimeProvider.System;
-        if (args.Length == 0 || args[0] is not ("add" or "list" or "remove" or "test"))
-        {
-            throw new ConfigurationErrorException("channels needs add, list, remove or test" + Environment.NewLine + Help);
-        }
-
-        var (options, settings) = Parse(args[1..]);
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(settings)
-            .Build();
-        var isOperator = options.ContainsKey("--operator");
-        TenantId? tenant = null;
-        if (options.TryGetValue("--tenant", out var tenantText))
-        {
-            tenant = TenantId.TryParse(tenantText, out var id) ? id : throw new ConfigurationErrorException("--tenant must be a tenant id (a canonical UUID)");
-        }
-
-        if (isOperator == tenant.HasValue)
-        {
-            throw new ConfigurationErrorException("channels needs exactly one of --tenant ID and --operator");
-        }
-
-        var database = ValidatedOptions.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section);
-        var alerts = ValidatedOptions.Bind<AlertOptions>(configuration, AlertOptions.Section);
-        await using var sources = new DataSources(Options.Create(database));
-        var secrets = new ChannelSecrets(Options.Create(alerts));
-        var store = new AlertChannelStore(new TenantDatabase(sources.Application), secrets);
-        using var sender = new AlertSender(Options.Create(alerts), time);
-        var now = time.GetUtcNow();
-
-        switch (args[0])
-        {
-            case "add":
-            {
-                var channel = NewChannel(options);
-                AlertChannelCreated created;
-                if (tenant is { } t)
-                {
-                    created = await store.AddAsync(t, channel, now);
-                }
-                else
-                {
-                    await using var owner = Owner(database);
-                    created = await store.AddOperatorAsync(owner, channel, now);
-                }
-
-                await output.WriteLineAsync($"added {Kind(created.Channel.Kind)} channel {created.Channel.Id:D} '{created.Channel.Name}': {created.Channel.Target}");
-                if (created.SigningSecret is { } secret)
-                {
-                    await output.WriteLineAsync($"signing secret (shown this once; verify PulsePoint-Signature with it): {secret}");
-                }
-
-                return 0;
-            }
-
-            case "list":
-            {
-                var limit = options.TryGetValue("--deliveries", out var n) && int.TryParse(n, CultureInfo.InvariantCulture, out var parsed) ? parsed : 20;
-                var channels = tenant is { } t ? await store.ListAsync(t) : await AlertChannelStore.ListOperatorAsync(sources.Pipeline);
-                var deliveries = tenant is { } t2 ? await store.DeliveriesAsync(t2, limit) : await AlertChannelStore.OperatorDeliveriesAsync(sources.Pipeline, limit);
-                var format = options.GetValueOrDefault("--format", "table");
-                await output.WriteAsync(format switch
-                {
-                    "json" => Json(channels, deliveries),
-                    "table" => Table(channels, deliveries),
-                    _ => throw new ConfigurationErrorException($"--format must be table or json, not '{format}'"),
-                });
-                return 0;
-            }
-
-            case "remove":
-            {
-                var id = ChannelId(options);
-                bool removed;
-                if (tenant is { } t)
-                {
-                    removed = await store.RemoveAsync(t, id, now);
-                }
-                else
-                {
-                    await using var owner = Owner(database);
-                    removed = await AlertChannelStore.RemoveOperatorAsync(owner, id, now);
-                }
-
-                await output.WriteLineAsync(removed ? $"removed channel {id:D}; its pending deliveries are cancelled" : $"no channel {id:D}");
-                return removed ? 0 : 1;
-            }
-
-            default:
-            {
-                var id = ChannelId(options);
-                var channel = tenant is { } t ? await store.GetAsync(t, id) : await store.GetOperatorAsync(sources.Pipeline, id);
-                if (channel is null)
-                {
-                    await output.WriteLineAsync($"no channel {id:D}");
-                    return 1;
-                }
-
-                // An operator channel's test message belongs to no tenant: it carries the nil tenant id.
-                var result = await TestChannel.SendAsync(sender, tenant ?? default, channel, now);
-                await output.WriteLineAsync(result.Delivered ? $"test message delivered to {Kind(channel.Kind)} channel {id:D}" : $"test message not delivered: {result.Error}");
-                return result.Delivered ? 0 : 1;
-            }
-        }
+        var command = new Command("channels", "a tenant's or the operator's alert channels (webhook, Slack, email) and their delivery status; see docs/alerts.md");
+        command.Subcommands.Add(Add());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Remove());
+        command.Subcommands.Add(Test());
+        return command;
     }
 
-    private static (Dictionary<string, string> Options, string[] Settings) Parse(string[] args)
+    private static Command Add()
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        var settings = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var (tenant, isOperator) = Owners();
+        var kind = VerbOptions.OneOf("--kind", "the channel's kind", "webhook", "slack", "email");
+        var name = new Option<string>("--name") { Description = "a name to tell the channel by", Required = true };
+        var url = new Option<string?>("--url") { Description = "webhook: the URL to POST to; slack: the incoming-webhook URL" };
+        var secret = new Option<string?>("--secret") { Description = "webhook: the signing secret (default: a new random one, shown once)" };
+        var to = new Option<string?>("--to") { Description = "email: recipients, comma-separated" };
+        var from = new Option<string?>("--from") { Description = "email: the sender address" };
+        var smtpHost = new Option<string?>("--smtp-host") { Description = "email: the SMTP server" };
+        var smtpPort = VerbOptions.WholeNumber("--smtp-port", "email: the SMTP port", 587, 1, 65535);
+        var smtpUser = new Option<string?>("--smtp-user") { Description = "email: the SMTP user" };
+        var smtpPassword = new Option<string?>("--smtp-password") { Description = "email: the SMTP password" };
+        var smtpSecurity = VerbOptions.OneOf("--smtp-security", "email: how to secure the connection", "auto", "none", "starttls", "ssl");
+        var command = new Command("add", "adds a channel; a webhook's signing secret is shown this once")
         {
-            var arg = args[i];
-            if (arg.Contains('=', StringComparison.Ordinal) || arg.StartsWith("--PulsePoint:", StringComparison.OrdinalIgnoreCase))
-            {
-                settings.Add(arg);
-            }
-            else if (Flags.Contains(arg))
-            {
-                options[arg] = "true";
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
-            {
-                options[arg] = args[++i];
-            }
-            else
-            {
-                throw new ConfigurationErrorException($"channels: unexpected argument '{arg}'" + Environment.NewLine + Help);
-            }
-        }
-
-        return (options, settings.ToArray());
-    }
-
-    private static NewAlertChannel NewChannel(Dictionary<string, string> options)
-    {
-        var kind = options.GetValueOrDefault("--kind") switch
-        {
-            "webhook" => AlertChannelKind.Webhook,
-            "slack" => AlertChannelKind.Slack,
-            "email" => AlertChannelKind.Email,
-            var other => throw new ConfigurationErrorException($"--kind must be webhook, slack or email, not '{other}'"),
+            tenant, isOperator, kind, name, url, secret, to, from, smtpHost, smtpPort, smtpUser, smtpPassword, smtpSecurity,
         };
-        try
+        command.SetAction((result, ct) => RunAsync(result, tenant, isOperator, async (context, output) =>
         {
-            return new NewAlertChannel(kind, options.GetValueOrDefault("--name") ?? throw new ConfigurationErrorException("channels add needs --name"))
+            var channel = new NewAlertChannel(Kind(result.GetValue(kind)!), result.GetValue(name)!)
             {
-                Url = options.GetValueOrDefault("--url"),
-                Secret = options.GetValueOrDefault("--secret"),
-                To = options.TryGetValue("--to", out var to) ? to.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
-                From = options.GetValueOrDefault("--from"),
-                SmtpHost = options.GetValueOrDefault("--smtp-host"),
-                SmtpPort = options.TryGetValue("--smtp-port", out var port) ? int.Parse(port, CultureInfo.InvariantCulture) : 587,
-                SmtpUser = options.GetValueOrDefault("--smtp-user"),
-                SmtpPassword = options.GetValueOrDefault("--smtp-password"),
-                SmtpSecurity = options.GetValueOrDefault("--smtp-security", "auto") switch
+                Url = result.GetValue(url),
+                Secret = result.GetValue(secret),
+                To = result.GetValue(to)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                From = result.GetValue(from),
+                SmtpHost = result.GetValue(smtpHost),
+                SmtpPort = result.GetValue(smtpPort),
+                SmtpUser = result.GetValue(smtpUser),
+                SmtpPassword = result.GetValue(smtpPassword),
+                SmtpSecurity = result.GetValue(smtpSecurity) switch
                 {
-                    "auto" => SmtpSecurity.Auto,
                     "none" => SmtpSecurity.None,
                     "starttls" => SmtpSecurity.StartTls,
                     "ssl" => SmtpSecurity.SslOnConnect,
-                    var other => throw new ConfigurationErrorException($"--smtp-security must be auto, none, starttls or ssl, not '{other}'"),
+                    _ => SmtpSecurity.Auto,
                 },
             };
-        }
-        catch (FormatException)
-        {
-            throw new ConfigurationErrorException("--smtp-port must be a number");
-        }
+            AlertChannelCreated created;
+            if (context.Tenant is { } t)
+            {
+                created = await context.Store.AddAsync(t, channel, context.Now);
+            }
+            else
+            {
+                await using var owner = Owner(context.Database);
+                created = await context.Store.AddOperatorAsync(owner, channel, context.Now);
+            }
+
+            await output.WriteLineAsync($"added {Kind(created.Channel.Kind)} channel {created.Channel.Id:D} '{created.Channel.Name}': {created.Channel.Target}");
+            if (created.SigningSecret is { } signing)
+            {
+                await output.WriteLineAsync($"signing secret (shown this once; verify PulsePoint-Signature with it): {signing}");
+            }
+
+            return 0;
+        }, ct));
+        return command;
     }
 
-    private static Guid ChannelId(Dictionary<string, string> options) =>
-        Guid.TryParse(options.GetValueOrDefault("--id"), out var id) ? id : throw new ConfigurationErrorException("this needs --id with a channel id");
+    private static Command List()
+    {
+        var (tenant, isOperator) = Owners();
+        var deliveries = VerbOptions.WholeNumber("--deliveries", "how many recent deliveries to show", 20, 0, 1000);
+        var format = VerbOptions.OneOf("--format", "table for people, json for tools", "table", "json");
+        var command = new Command("list", "the channels with their delivery counts, then the recent deliveries") { tenant, isOperator, deliveries, format };
+        command.SetAction((result, ct) => RunAsync(result, tenant, isOperator, async (context, output) =>
+        {
+            var limit = result.GetValue(deliveries);
+            var channels = context.Tenant is { } t ? await context.Store.ListAsync(t) : await AlertChannelStore.ListOperatorAsync(context.Sources.Pipeline);
+            var recent = context.Tenant is { } t2 ? await context.Store.DeliveriesAsync(t2, limit) : await AlertChannelStore.OperatorDeliveriesAsync(context.Sources.Pipeline, limit);
+            await output.WriteAsync(result.GetValue(format) == "json" ? Json(channels, recent) : Table(channels, recent));
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var (tenant, isOperator) = Owners();
+        var id = ChannelIdOption();
+        var command = new Command("remove", "removes a channel; its pending deliveries are cancelled") { tenant, isOperator, id };
+        command.SetAction((result, ct) => RunAsync(result, tenant, isOperator, async (context, output) =>
+        {
+            var channel = result.GetValue(id)!.Value;
+            bool removed;
+            if (context.Tenant is { } t)
+            {
+                removed = await context.Store.RemoveAsync(t, channel, context.Now);
+            }
+            else
+            {
+                await using var owner = Owner(context.Database);
+                removed = await AlertChannelStore.RemoveOperatorAsync(owner, channel, context.Now);
+            }
+
+            await output.WriteLineAsync(removed ? $"removed channel {channel:D}; its pending deliveries are cancelled" : $"no channel {channel:D}");
+            return removed ? 0 : 1;
+        }, ct));
+        return command;
+    }
+
+    private static Command Test()
+    {
+        var (tenant, isOperator) = Owners();
+        var id = ChannelIdOption();
+        var command = new Command("test", "sends a test message to a channel now") { tenant, isOperator, id };
+        command.SetAction((result, ct) => RunAsync(result, tenant, isOperator, async (context, output) =>
+        {
+            var channelId = result.GetValue(id)!.Value;
+            var channel = context.Tenant is { } t ? await context.Store.GetAsync(t, channelId) : await context.Store.GetOperatorAsync(context.Sources.Pipeline, channelId);
+            if (channel is null)
+            {
+                await output.WriteLineAsync($"no channel {channelId:D}");
+                return 1;
+            }
+
+            using var sender = new AlertSender(Options.Create(context.Alerts), context.Time);
+            // An operator channel's test message belongs to no tenant: it carries the nil tenant id.
+            var sent = await TestChannel.SendAsync(sender, context.Tenant ?? default, channel, context.Now);
+            await output.WriteLineAsync(sent.Delivered ? $"test message delivered to {Kind(channel.Kind)} channel {channelId:D}" : $"test message not delivered: {sent.Error}");
+            return sent.Delivered ? 0 : 1;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Whose channels: <c>--tenant ID</c> (application role under RLS) or <c>--operator</c> (owner writes, pipeline reads).</summary>
+    private static (Option<TenantId?> Tenant, Option<bool> Operator) Owners() =>
+        (VerbOptions.Tenant("the tenant whose channels these are", required: false),
+         new Option<bool>("--operator") { Description = "the operator's channels, which receive every tenant's alerts" });
+
+    private static Option<Guid?> ChannelIdOption() => new("--id")
+    {
+        Description = "the channel's id",
+        Required = true,
+        CustomParser = result => Guid.TryParse(result.Tokens.Single().Value, out var id) ? id : Invalid(result),
+    };
+
+    private static Guid? Invalid(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError("--id must be a channel id (a UUID)");
+        return null;
+    }
+
+    private static async Task<int> RunAsync(
+        ParseResult result, Option<TenantId?> tenantOption, Option<bool> operatorOption, Func<ChannelsContext, TextWriter, Task<int>> action, CancellationToken cancellationToken)
+    {
+        var tenant = result.GetValue(tenantOption);
+        if (result.GetValue(operatorOption) == tenant.HasValue)
+        {
+            throw new VerbUsageException("needs exactly one of --tenant ID and --operator");
+        }
+
+        var configuration = VerbConfiguration.From(result);
+        var database = ValidatedOptions.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section);
+        var alerts = ValidatedOptions.Bind<AlertOptions>(configuration, AlertOptions.Section);
+        await using var sources = new DataSources(Options.Create(database));
+        var store = new AlertChannelStore(new TenantDatabase(sources.Application), new ChannelSecrets(Options.Create(alerts)));
+        var time = TimeProvider.System;
+        cancellationToken.ThrowIfCancellationRequested();
+        return await action(new ChannelsContext(tenant, database, alerts, sources, store, time, time.GetUtcNow()), result.InvocationConfiguration.Output);
+    }
+
+    private sealed record ChannelsContext(
+        TenantId? Tenant, DatabaseOptions Database, AlertOptions Alerts, DataSources Sources, AlertChannelStore Store, TimeProvider Time, DateTimeOffset Now);
+
+    private static AlertChannelKind Kind(string kind) => kind switch
+    {
+        "slack" => AlertChannelKind.Slack,
+        "email" => AlertChannelKind.Email,
+        _ => AlertChannelKind.Webhook,
+    };
 
     private static Npgsql.NpgsqlDataSource Owner(DatabaseOptions database) =>
         DataSources.Create(database.Owner, "PulsePoint:Database:Owner (operator channels are written by the owner role)");

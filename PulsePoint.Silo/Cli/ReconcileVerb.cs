@@ -1,5 +1,5 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -32,85 +32,74 @@ namespace PulsePoint.Silo.Cli;
 /// </remarks>
 public static class ReconcileVerb
 {
-    public const string UsageLine = "reconcile  [--tenant ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--counters cluster|skip] [--settle SECONDS] [--lag SECONDS]   do ledger, events, live counters and warehouse agree on AI cost per day?";
-
     /// <summary>Days reconciled without --from: the last week up to --to (default today).</summary>
     public const int DefaultDays = 7;
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
-    private static readonly string[] Names = ["tenant", "from", "to", "counters", "settle", "lag"];
-    private static readonly string[] Header = ["tenant", "day", "ledger_usd", "unpriced", "events_usd", "counters_usd", "warehouse_usd", "status"];
 
-    /// <summary>The verb as the silo executable runs it: the counters through the configured cluster, errors on stderr.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output) => RunAsync(args, output, Console.Error, counters: null, TimeProvider.System);
+    private static readonly OutputColumn[] Columns =
+    [
+        new("tenant"), new("day"), new("ledger_usd", ColumnKind.Number), new("unpriced", ColumnKind.Number), new("events_usd", ColumnKind.Number),
+        new("counters_usd", ColumnKind.Number), new("warehouse_usd", ColumnKind.Number), new("status"),
+    ];
+
+    /// <summary>The verb as the silo executable runs it: the live counters through a client of the configured cluster.</summary>
+    public static Command Create() => Create(counters: null, TimeProvider.System);
 
     /// <summary>The verb with its collaborators given.</summary>
-    /// <param name="args">Options and <c>--PulsePoint:…=value</c> settings.</param>
-    /// <param name="output">Where the table goes.</param>
-    /// <param name="error">Where a usage error's one line goes.</param>
     /// <param name="counters">Reads the live counters instead of a client of the configured cluster (tests pass their test cluster's); null: connect.</param>
     /// <param name="time">The clock that says which UTC day is today.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, ICostCounterReader? counters, TimeProvider time)
+    public static Command Create(ICostCounterReader? counters, TimeProvider time)
     {
-        try
+        var defaults = new ReconciliationOptions();
+        var tenant = VerbOptions.Tenant("one tenant [default: every tenant the ledger or the tenants table knows; needs PulsePoint:Database:Pipeline]", required: false);
+        var from = VerbOptions.Day("--from", $"the first UTC day [default: {DefaultDays - 1} days before --to]", required: false);
+        var to = VerbOptions.Day("--to", "the last UTC day [default: today]", required: false);
+        var countersMode = VerbOptions.OneOf("--counters", "read the tenant grains' live counters (today) through the configured cluster, or skip them", "cluster", "skip");
+        var settle = VerbOptions.Seconds("--settle", "how long a disagreeing tenant-day is read again before it is drift", defaults.Settle, 600);
+        var lag = VerbOptions.Seconds("--lag", "events younger than this are left out of the event store's and the warehouse's comparison (still on their way)", defaults.LiveLag, 3600);
+        var command = new Command(
+            "reconcile",
+            "do the usage ledger, event store, live counters and warehouse agree on AI cost per tenant and UTC day? (exit 1: drift)")
         {
-            return await ReconcileAsync(args, output, counters, time);
-        }
-        catch (ConfigurationErrorException e)
+            tenant, from, to, countersMode, settle, lag,
+        };
+        command.SetAction((result, cancellationToken) =>
         {
-            await error.WriteLineAsync($"PulsePoint.Silo: reconcile: {e.Message}");
-            return 2;
-        }
+            var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            var last = result.GetValue(to) ?? today;
+            var request = new Request(
+                result.GetValue(tenant),
+                result.GetValue(from) ?? last.AddDays(-(DefaultDays - 1)),
+                last,
+                result.GetValue(countersMode) == "cluster",
+                TimeSpan.FromSeconds(result.GetValue(settle)),
+                TimeSpan.FromSeconds(result.GetValue(lag)));
+            return ReconcileAsync(request, VerbConfiguration.From(result), result.InvocationConfiguration.Output, counters, time, cancellationToken);
+        });
+        return command;
     }
 
-    private static async Task<int> ReconcileAsync(string[] args, TextWriter output, ICostCounterReader? injectedCounters, TimeProvider time)
+    private static async Task<int> ReconcileAsync(
+        Request request, IConfiguration configuration, TextWriter output, ICostCounterReader? injectedCounters, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (options, settings) = Split(args);
+        var (tenant, from, to, readCounters, settle, lag) = request;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        TenantId? tenant = options.TryGetValue("tenant", out var text)
-            ? TenantId.TryParse(text, out var id) ? id : throw Usage($"--tenant must be a tenant id (a canonical UUID), not '{Shorten(text)}'")
-            : null;
-        var to = options.ContainsKey("to") ? Date(options, "to") : today;
-        var from = options.ContainsKey("from") ? Date(options, "from") : to.AddDays(-(DefaultDays - 1));
         if (to < from)
         {
-            throw Usage($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}");
+            throw new VerbUsageException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}");
         }
 
         if (to.DayNumber - from.DayNumber + 1 > ReconciliationOptions.MaxDays)
         {
-            throw Usage($"the range covers {to.DayNumber - from.DayNumber + 1} days; at most {ReconciliationOptions.MaxDays}");
+            throw new VerbUsageException($"the range covers {to.DayNumber - from.DayNumber + 1} days; at most {ReconciliationOptions.MaxDays}");
         }
 
-        var countersMode = options.GetValueOrDefault("counters", "cluster");
-        if (countersMode is not ("cluster" or "skip"))
-        {
-            throw Usage($"--counters must be cluster or skip, not '{Shorten(countersMode)}'");
-        }
-
-        var settle = options.TryGetValue("settle", out var seconds)
-            ? double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is >= 0 and <= 600
-                ? TimeSpan.FromSeconds(s)
-                : throw Usage($"--settle must be a number of seconds from 0 to 600, not '{Shorten(seconds)}'")
-            : new ReconciliationOptions().Settle;
-
-        var lag = options.TryGetValue("lag", out var lagSeconds)
-            ? double.TryParse(lagSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var l) && l is >= 0 and <= 3600
-                ? TimeSpan.FromSeconds(l)
-                : throw Usage($"--lag must be a number of seconds from 0 to 3600, not '{Shorten(lagSeconds)}'")
-            : new ReconciliationOptions().LiveLag;
-
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(settings)
-            .Build();
         var database = ValidatedOptions.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section);
         if (tenant is null && string.IsNullOrWhiteSpace(database.Pipeline))
         {
-            throw Usage("without --tenant every tenant is reconciled, and listing them needs PulsePoint:Database:Pipeline; set it or pass --tenant");
+            throw new VerbUsageException("without --tenant every tenant is reconciled, and listing them needs PulsePoint:Database:Pipeline; set it or pass --tenant");
         }
 
         var events = ValidatedOptions.Bind<EventOptions>(configuration, EventOptions.Section);
@@ -119,8 +108,8 @@ public static class ReconcileVerb
         var lookup = new Reconciliation(sources, ReconciliationSource<ICostCounterReader>.NotChecked("not needed"),
             ReconciliationSource<IAnalyticsWarehouse>.NotChecked("not needed"), reconcileOptions, time, NullLogger<Reconciliation>.Instance);
         IReadOnlyList<TenantId> tenants = tenant is { } one
-            ? await lookup.ExistsAsync(one) ? [one] : throw Usage($"no tenant has the id {one}")
-            : await lookup.AllTenantsAsync(from, to);
+            ? await lookup.ExistsAsync(one, cancellationToken) ? [one] : throw new VerbUsageException($"no tenant has the id {one}")
+            : await lookup.AllTenantsAsync(from, to, cancellationToken);
 
         Cluster? cluster = null;
         ServiceProvider? bigQuery = null;
@@ -131,7 +120,7 @@ public static class ReconcileVerb
             {
                 counters = ReconciliationSource<ICostCounterReader>.NotChecked("the range does not include today");
             }
-            else if (countersMode == "skip")
+            else if (!readCounters)
             {
                 counters = ReconciliationSource<ICostCounterReader>.NotChecked("--counters skip");
             }
@@ -183,7 +172,7 @@ public static class ReconcileVerb
             }
 
             var reconciliation = new Reconciliation(sources, counters, warehouse, reconcileOptions, time, NullLogger<Reconciliation>.Instance);
-            var report = await reconciliation.RunAsync(tenants, from, to);
+            var report = await reconciliation.RunAsync(tenants, from, to, cancellationToken);
             if (warehouse.IsChecked && !string.IsNullOrWhiteSpace(database.Pipeline)
                 && await reconciliation.UndeliveredAsync(selection.Warehouse == WarehouseDestinationKind.BigQuery ? "bigquery" : "duckdb") is > 0 and var undelivered)
             {
@@ -222,44 +211,41 @@ public static class ReconcileVerb
     /// </summary>
     public static string Render(ReconciliationReport report)
     {
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"AI cost per tenant and UTC day from {report.From:yyyy-MM-dd} to {report.To:yyyy-MM-dd}, each source against the ledger at {ReconciliationOptions.MoneyDecimals} decimals");
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"AI cost per tenant and UTC day from {report.From:yyyy-MM-dd} to {report.To:yyyy-MM-dd}, each source against the ledger at {ReconciliationOptions.MoneyDecimals} decimals"));
         var listed = report.Days.Where(d => d.HasActivity).ToList();
         if (listed.Count == 0)
         {
-            text.AppendLine("no AI usage or cost in any source on these tenant-days");
+            text.WriteLine("no AI usage or cost in any source on these tenant-days");
         }
         else
         {
-            var rows = new List<string[]> { Header };
-            rows.AddRange(listed.Select(d => new[]
-            {
-                d.Tenant.ToString(),
-                d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + (d.Before is null ? "" : "*"),
-                ReconciliationDrift.Money(d.LedgerUsd),
-                d.UnpricedEvents.ToString(CultureInfo.InvariantCulture),
-                Cell(d.Events),
-                Cell(d.Counters),
-                Cell(d.Warehouse),
-                d.Drifted ? string.Join("; ", d.Drifts) : "ok",
-            }));
-            var widths = Header.Select((_, c) => rows.Max(r => r[c].Length)).ToArray();
-            foreach (var row in rows)
-            {
-                // Tenant, day and status left-aligned, amounts right-aligned.
-                text.AppendLine(string.Join("  ", row.Select((cell, c) => c is < 2 or 7 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
-            }
+            // Amounts at the comparison's fixed 12 decimals, so a column's decimal points line up.
+            new OutputTable(Columns,
+            [
+                .. listed.Select(d => new object?[]
+                {
+                    d.Tenant.ToString(),
+                    d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + (d.Before is null ? "" : "*"),
+                    ReconciliationDrift.Money(d.LedgerUsd),
+                    d.UnpricedEvents,
+                    Cell(d.Events),
+                    Cell(d.Counters),
+                    Cell(d.Warehouse),
+                    d.Drifted ? string.Join("; ", d.Drifts) : "ok",
+                }),
+            ]).WriteTable(text);
         }
 
         foreach (var (source, description) in report.Sources)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{source + ":",-10} {description}");
+            text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{source + ":",-10} {description}"));
         }
 
         var unlisted = report.TenantDaysChecked - listed.Count;
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"reconcile: {report.TenantDaysChecked} tenant-days checked, {report.Drifted} drifted{(unlisted > 0 ? $" ({unlisted} without AI usage or cost in any source, not listed)" : "")}");
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"reconcile: {report.TenantDaysChecked} tenant-days checked, {report.Drifted} drifted{(unlisted > 0 ? $" ({unlisted} without AI usage or cost in any source, not listed)" : "")}"));
         return text.ToString();
     }
 
@@ -294,39 +280,8 @@ public static class ReconcileVerb
         }
     }
 
-    private static (Dictionary<string, string> Options, string[] Settings) Split(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        var settings = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            if (arg.StartsWith("--PulsePoint", StringComparison.OrdinalIgnoreCase))
-            {
-                settings.Add(arg);
-                continue;
-            }
-
-            var name = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : throw Usage($"unexpected argument '{Shorten(arg)}'");
-            if (!Names.Contains(name))
-            {
-                throw Usage($"unknown option '--{Shorten(name)}'");
-            }
-
-            options[name] = i + 1 < args.Length ? args[++i] : throw Usage($"--{name} needs a value");
-        }
-
-        return (options, settings.ToArray());
-    }
-
-    private static DateOnly Date(Dictionary<string, string> options, string name) =>
-        DateOnly.TryParseExact(options[name], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? day
-            : throw Usage($"--{name} must be a date like 2026-11-01, not '{Shorten(options[name])}'");
-
-    private static string Shorten(string value) => value.Length > 60 ? value[..60] + "…" : value;
-
-    private static ConfigurationErrorException Usage(string message) => new($"{message} (usage: PulsePoint.Silo {UsageLine[..UsageLine.IndexOf("   ", StringComparison.Ordinal)]})");
+    /// <summary>What the command line asked for.</summary>
+    private sealed record Request(TenantId? Tenant, DateOnly From, DateOnly To, bool ReadCounters, TimeSpan Settle, TimeSpan Lag);
 
     /// <summary>An Orleans client of the configured cluster, or why none could connect.</summary>
     private sealed class Cluster : IAsyncDisposable

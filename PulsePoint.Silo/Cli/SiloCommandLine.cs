@@ -1,127 +1,140 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using Microsoft.Extensions.Options;
 using PulsePoint.Silo.Hosting;
 using PulsePoint.Storage;
 
 namespace PulsePoint.Silo.Cli;
 
-/// <summary>The verbs of the silo executable. Errors are one line on stderr and a non-zero exit code.</summary>
+/// <summary>
+/// The silo executable's command line. Each verb is a <see cref="Command"/> built by its own file in this folder
+/// (<c>XxxVerb.Create()</c>: name, description, options, action). Adding a verb is that file plus one line in
+/// <see cref="Verbs"/>; parsing, help, settings (<c>--Section:Key=Value</c>), error lines and exit codes are handled
+/// here, the same for every verb.
+/// </summary>
 public static class SiloCommandLine
 {
-    public static readonly string Usage = $"""
-        PulsePoint silo
+    /// <summary>The executable's name, as help and error lines show it.</summary>
+    public const string Name = "PulsePoint.Silo";
 
-        usage: PulsePoint.Silo [verb] [--Key=Value ...]
+    /// <summary>The verb that runs when none is given.</summary>
+    public const string DefaultVerb = "run";
 
-        verbs:
-          run        host a silo with its dashboard (/dashboard), /healthz and /readyz (default verb)
-          migrate    apply the database migrations in deploy/sql as the owner role, then exit
-        {SeedDemoCommand.Usage}
-          {UsageVerb.UsageLine}
-          {ChannelsVerb.UsageLine}
-          bench-analytics [--events N] [--tenants N] [--days N] [--runs N] [--cluster true|false] [--path FILE]   time the analytics queries on synthetic data
-          {ReconcileVerb.UsageLine}
-          report     --tenant ID --from YYYY-MM-DD --to YYYY-MM-DD --report usage|accuracy|latency|cost|errors|all [--format table|json|csv]
-          help       show this text
+    /// <summary>Every verb, in the order help lists them.</summary>
+    public static IReadOnlyList<Command> Verbs() =>
+    [
+        RunVerb.Create(),
+        MigrateVerb.Create(),
+        SeedDemoVerb.Create(),
+        UsageVerb.Create(),
+        ReportVerb.Create(),
+        ReconcileVerb.Create(),
+        ChannelsVerb.Create(),
+        HelpVerb.Create(),
+    ];
 
-        Configuration comes from appsettings.json, environment variables (PulsePoint__Database__Application=...)
-        and --PulsePoint:Section:Key=Value arguments. See README.md, "Configuration".
+    /// <summary>Runs the verb <paramref name="args"/> name on the console; returns the exit code.</summary>
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
 
-        exit codes: 0 ok, 1 failed, 2 bad usage or configuration, 3 unsafe database role
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs a verb with its output and error lines going to the given writers.</summary>
+    /// <param name="args">The command line: a verb (default <see cref="DefaultVerb"/>), its options and settings.</param>
+    /// <param name="output">Where the verb's output and help go.</param>
+    /// <param name="error">Where the one line of an error goes.</param>
+    /// <param name="verbs">The verbs offered; null: <see cref="Verbs"/> (tests give a verb its collaborators).</param>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, IReadOnlyList<Command>? verbs = null)
     {
-        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
-        var rest = verb == "run" && (args.Length == 0 || args[0].StartsWith('-')) ? args : args[1..];
+        var root = CreateRoot(verbs ?? Verbs());
+        var result = root.Parse(args);
+        var verb = result.CommandResult.Command is RootCommand ? null : result.CommandResult.Command.Name;
         try
         {
-            return verb switch
+            if (result.Action is not { ClearsParseErrors: true } && Problem(result) is { } problem)
             {
-                "run" => await RunSiloAsync(rest),
-                "migrate" => Migrate(rest),
-                "seed-demo" => await SeedDemoCommand.RunAsync(rest),
-                "usage" => await UsageVerb.RunAsync(rest, Console.Out),
-                "channels" => await ChannelsVerb.RunAsync(rest, Console.Out),
-                "report" => await ReportVerb.RunAsync(rest, Console.Out),
-                "reconcile" => await ReconcileVerb.RunAsync(rest, Console.Out),
-                "bench-analytics" => await BenchAnalyticsVerb.RunAsync(rest, Console.Out),
-                "help" or "--help" or "-h" => Help(),
-                _ => Fail(2, $"unknown verb '{verb}'; try `PulsePoint.Silo help`"),
-            };
+                throw new VerbUsageException(problem);
+            }
+
+            return await result.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                // Exceptions become exit codes below; signals are left to the verbs (the silo host stops gracefully on SIGTERM).
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
+        }
+        catch (VerbUsageException e)
+        {
+            return Fail(error, 2, verb is null ? $"{e.Message} (see {Name} --help)" : $"{verb}: {e.Message} (see {Name} {verb} --help)");
         }
         catch (ConfigurationErrorException e)
         {
-            return Fail(2, "configuration error: " + e.Message);
+            return Fail(error, 2, "configuration error: " + e.Message);
         }
         catch (OptionsValidationException e)
         {
-            return Fail(2, "configuration error: " + string.Join("; ", e.Failures));
+            return Fail(error, 2, "configuration error: " + string.Join("; ", e.Failures));
         }
         catch (UnsafeDatabaseRoleException e)
         {
-            return Fail(3, "refusing to start: " + e.Message);
+            return Fail(error, 3, "refusing to start: " + e.Message);
         }
         catch (MigrationFailedException e)
         {
-            return Fail(1, e.Message);
+            return Fail(error, 1, e.Message);
         }
         catch (Npgsql.NpgsqlException e)
         {
-            return Fail(1, "PostgreSQL: " + e.Message);
+            return Fail(error, 1, "PostgreSQL: " + e.Message);
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("PULSEPOINT_STACK_TRACES") != "1")
         {
-            return Fail(1, $"{e.GetType().Name}: {e.Message} (set PULSEPOINT_STACK_TRACES=1 for the stack trace)");
+            return Fail(error, 1, $"{e.GetType().Name}: {e.Message} (set PULSEPOINT_STACK_TRACES=1 for the stack trace)");
         }
     }
 
-    private static async Task<int> RunSiloAsync(string[] args)
+    private static RootCommand CreateRoot(IReadOnlyList<Command> verbs)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        var root = new RootCommand(
+            "PulsePoint silo: hosts a silo of the cluster (the default verb, run), or runs one of the verbs below and exits.")
         {
-            Args = args,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.AddPulsePointSilo();
-        var app = builder.Build();
-        app.MapPulsePointEndpoints();
-        await app.StartAsync();
-        var silo = app.Services.GetRequiredService<IOptions<SiloOptions>>();
-        Console.WriteLine($"PulsePoint silo up: dashboard {silo.Value.WebUrl.TrimEnd('/')}/dashboard, health /healthz, readiness /readyz (Ctrl+C stops)");
-        await app.WaitForShutdownAsync();
-        return 0;
-    }
-
-    private static int Migrate(string[] args)
-    {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args)
-            .Build();
-        var owner = configuration[$"{DatabaseOptions.Section}:Owner"];
-        if (string.IsNullOrWhiteSpace(owner))
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        foreach (var help in root.Options.OfType<HelpOption>())
         {
-            throw new ConfigurationErrorException("PulsePoint:Database:Owner (the owner role's connection string) is required to migrate");
+            help.Action = new VerbHelpAction();
         }
 
-        var applied = SchemaMigrator.Migrate(owner);
-        Console.WriteLine(applied.Count == 0
-            ? $"schema up to date ({SchemaMigrator.ExpectedScripts.Count} migrations)"
-            : $"applied {applied.Count} migration(s): {string.Join(", ", applied)}");
-        return 0;
+        foreach (var verb in verbs)
+        {
+            // Settings are unmatched tokens; Problem() refuses every other one.
+            verb.TreatUnmatchedTokensAsErrors = false;
+            root.Subcommands.Add(verb);
+        }
+
+        root.Action = verbs.FirstOrDefault(v => v.Name == DefaultVerb)?.Action ?? new VerbHelpAction();
+        return root;
     }
 
-    private static int Help()
+    /// <summary>The first thing wrong with the command line, as one line; null when it parsed.</summary>
+    private static string? Problem(ParseResult result)
     {
-        Console.WriteLine(Usage);
-        return 0;
+        if (result.Errors.Count > 0)
+        {
+            return string.Join("; ", result.Errors.Select(e => e.Message.TrimEnd('.')));
+        }
+
+        return result.UnmatchedTokens.FirstOrDefault(token => !VerbConfiguration.IsSetting(token)) switch
+        {
+            null => null,
+            var option when option.StartsWith('-') => $"unknown option '{VerbOptions.Shorten(option)}'",
+            var word when result.CommandResult.Command is RootCommand => $"unknown verb '{VerbOptions.Shorten(word)}'",
+            var word => $"unexpected argument '{VerbOptions.Shorten(word)}'",
+        };
     }
 
-    private static int Fail(int code, string message)
+    private static int Fail(TextWriter error, int code, string message)
     {
-        Console.Error.WriteLine($"PulsePoint.Silo: {message}");
+        error.WriteLine($"{Name}: {message.ReplaceLineEndings(" ")}");
         return code;
     }
 }

@@ -25,6 +25,7 @@ public static class SiloHostExtensions
         // Registered before UseOrleans so it runs, and can refuse, before the silo starts.
         builder.Services.AddHostedService<StartupSafetyCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        builder.Services.AddPulsePointInsights();
 
         builder.UseOrleans(orleans =>
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using PulsePoint.Alerts;
 using PulsePoint.Analytics;
 using PulsePoint.Tenancy;
@@ -6,13 +7,20 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.Silo.Insights;
 
 /// <summary>
-/// The operator page <c>/insights</c>: one tenant's analytics over a date range, charts drawn on the server as SVG
-/// (no script, no external network). It sits on the silo's web host beside the dashboard and has the same access rule:
+/// The operator page <c>/insights</c>: one tenant's analytics over a date range, charts drawn on the server as SVG by
+/// Razor components (<see cref="InsightsPage"/>; no script, no external network). It sits on the silo's web host beside the dashboard and has the same access rule:
 /// the host binds to loopback by default and there is no authentication, so put one in front before exposing it.
 /// </summary>
 public static class InsightsEndpoints
 {
     public const string Path = "/insights";
+
+    /// <summary>Registers what rendering the page needs (Razor components on the server).</summary>
+    public static IServiceCollection AddPulsePointInsights(this IServiceCollection services)
+    {
+        services.AddRazorComponents();
+        return services;
+    }
 
     /// <summary>Maps <c>GET /insights?tenant=ID&amp;from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c>; without a tenant it shows the form only.</summary>
     public static IEndpointRouteBuilder MapPulsePointInsights(this IEndpointRouteBuilder endpoints)
@@ -28,12 +36,12 @@ public static class InsightsEndpoints
         var form = new InsightsForm(query["tenant"].ToString(), query["from"].ToString(), query["to"].ToString(), today);
         if (form.TenantText.Length == 0)
         {
-            return Html(InsightsPage.Render(form, null, null), StatusCodes.Status200OK);
+            return Page(form, null, null, StatusCodes.Status200OK);
         }
 
         if (!TenantId.TryParse(form.TenantText, out var tenant))
         {
-            return Html(InsightsPage.Render(form, null, $"'{form.TenantText}' is not a tenant id; expected a UUID"), StatusCodes.Status400BadRequest);
+            return Page(form, null, $"'{form.TenantText}' is not a tenant id; expected a UUID", StatusCodes.Status400BadRequest);
         }
 
         AnalyticsRange range;
@@ -43,7 +51,7 @@ public static class InsightsEndpoints
         }
         catch (InvalidAnalyticsRangeException e)
         {
-            return Html(InsightsPage.Render(form, null, e.Message), StatusCodes.Status400BadRequest);
+            return Page(form, null, e.Message, StatusCodes.Status400BadRequest);
         }
 
         var ct = http.RequestAborted;
@@ -61,10 +69,10 @@ public static class InsightsEndpoints
             alerts is null ? null : await alerts.DeliveriesAsync(tenant, 20, ct));
         if (data.Usage.Outcome == AnalyticsOutcome.UnknownTenant)
         {
-            return Html(InsightsPage.Render(form, null, data.Usage.Explanation), StatusCodes.Status404NotFound);
+            return Page(form, null, data.Usage.Explanation, StatusCodes.Status404NotFound);
         }
 
-        return Html(InsightsPage.Render(form, data, null), StatusCodes.Status200OK);
+        return Page(form, data, null, StatusCodes.Status200OK);
     }
 
     private static DateOnly Date(string text, string name) =>
@@ -72,5 +80,14 @@ public static class InsightsEndpoints
             ? day
             : throw new InvalidAnalyticsRangeException($"{name} must be a date like 2026-11-01");
 
-    private static IResult Html(string body, int status) => Results.Content(body, "text/html; charset=utf-8", statusCode: status);
+    private static RazorComponentResult<InsightsPage> Page(InsightsForm form, InsightsData? data, string? error, int status) =>
+        new(new Dictionary<string, object?>
+        {
+            [nameof(InsightsPage.Form)] = form,
+            [nameof(InsightsPage.Data)] = data,
+            [nameof(InsightsPage.Error)] = error,
+        })
+        {
+            StatusCode = status,
+        };
 }

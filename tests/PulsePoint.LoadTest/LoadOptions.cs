@@ -64,6 +64,8 @@ public sealed class LoadOptions
         PulsePoint load-test driver
 
         usage: PulsePoint.LoadTest [options] SCENARIO [SCENARIO ...]   (or: all)
+               PulsePoint.LoadTest faults [options] [SCENARIO ...]        the fault suite (deploy/faults.sh; faults --help)
+               PulsePoint.LoadTest bench-analytics [options]               the reports on synthetic DuckDB data (bench-analytics --help)
 
         options:
           --duration SECONDS     measured time per phase (20)

@@ -120,6 +120,7 @@ public sealed class AlertStatusTests : IAsyncLifetime
         builder.Services.AddSingleton(_warehouse.Analytics);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPulsePointInsights();
         await using var app = builder.Build();
         app.MapPulsePointInsights();
         await app.StartAsync();
@@ -199,7 +200,7 @@ public sealed class AlertStatusTests : IAsyncLifetime
     private static async Task<(int Code, string Output)> Verb(params string[] args)
     {
         var output = new StringWriter();
-        var code = await ChannelsVerb.RunAsync([.. args, .. Database], output);
+        var code = await SiloCommandLine.RunAsync(["channels", .. args, .. Database], output, output);
         return (code, output.ToString());
     }
 

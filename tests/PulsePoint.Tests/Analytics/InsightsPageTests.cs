@@ -46,6 +46,7 @@ public sealed class InsightsPageTests
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(store.Analytics);
         builder.Services.AddSingleton<TimeProvider>(new FixedTime(Today));
+        builder.Services.AddPulsePointInsights();
         await using var app = builder.Build();
         app.MapPulsePointInsights();
         await app.StartAsync();
@@ -87,6 +88,13 @@ public sealed class InsightsPageTests
         var unknown = await page.GotoAsync($"{address}/insights?tenant={PulsePoint.Tenancy.TenantId.New()}");
         Assert.Equal(404, unknown!.Status);
         Assert.StartsWith("no tenant has the id", await page.Locator("#error").TextContentAsync());
+
+        // What the page echoes back is text, never markup.
+        var hostile = await page.GotoAsync($"{address}/insights?tenant=%3Cscript%3Ealert(1)%3C%2Fscript%3E&from=%22%3E%3Cb%3E");
+        Assert.Equal(400, hostile!.Status);
+        Assert.Equal("'<script>alert(1)</script>' is not a tenant id; expected a UUID", await page.Locator("#error").TextContentAsync());
+        Assert.Equal("\"><b>", await page.Locator("input[name=from]").GetAttributeAsync("value"));
+        Assert.Equal(0, await page.Locator("script, b").CountAsync());
 
         await app.StopAsync();
     }

@@ -90,8 +90,9 @@ public sealed class ReconcileTenant : IAsyncDisposable
 
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await ReconcileVerb.RunAsync(
-            ["--tenant", Tenant.ToString(), .. options, .. Settings(_copy)], output, error, new ClusterCostCounters(_fixture.Client), TimeProvider.System);
+        var code = await SiloCommandLine.RunAsync(
+            ["reconcile", "--tenant", Tenant.ToString(), .. options, .. Settings(_copy)], output, error,
+            [ReconcileVerb.Create(new ClusterCostCounters(_fixture.Client), TimeProvider.System)]);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -48,13 +48,15 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         Assert.True(code == 0, output + error);
         var lines = output.ReplaceLineEndings("\n").Split('\n');
         Assert.Equal($"AI cost per tenant and UTC day from {Day(Today.AddDays(-6))} to {Day(Today)}, each source against the ledger at 12 decimals", lines[0]);
+        // Amounts right-aligned at 12 decimals; a rule above and below the headers and below the rows.
         Assert.Equal(
             [
-                "tenant                                day             ledger_usd  unpriced      events_usd    counters_usd   warehouse_usd  status",
-                $"{tenant.Tenant}  {Day(Yesterday)}  0.021000000000         0  0.021000000000               —  0.021000000000  ok",
-                $"{tenant.Tenant}  {Day(Today)}  0.260500000000         1  0.260500000000  0.260500000000  0.260500000000  ok",
+                "  tenant                                 day              ledger_usd   unpriced       events_usd     counters_usd    warehouse_usd   status",
+                $"  {tenant.Tenant}   {Day(Yesterday)}   0.021000000000          0   0.021000000000                —   0.021000000000   ok",
+                $"  {tenant.Tenant}   {Day(Today)}   0.260500000000          1   0.260500000000   0.260500000000   0.260500000000   ok",
             ],
-            lines[1..4]);
+            [lines[2], lines[4], lines[5]]);
+        Assert.All(new[] { lines[1], lines[3], lines[6] }, rule => Assert.Matches("^─+$", rule));
         Assert.Single(lines, l => l.StartsWith("counters:  tenant grains", StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("warehouse: DuckDB file ", StringComparison.Ordinal));
         Assert.Equal("reconcile: 7 tenant-days checked, 0 drifted (5 without AI usage or cost in any source, not listed)", lines.Last(l => l.Length > 0));
@@ -74,7 +76,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
 
         // With the default two minutes the warehouse is compared for the older event only; the counters for the whole day.
         Assert.True(live == 0, liveOutput + liveError);
-        Has(liveOutput, $"{Day(Today)}*  0.031500000000         0  0.021000000000  0.031500000000  0.021000000000  ok");
+        Has(liveOutput, $"{Day(Today)}*   0.031500000000          0   0.021000000000   0.031500000000   0.021000000000   ok");
         Has(liveOutput, "live *:    events and warehouse compared for events before ");
         Assert.Equal(1, whole);
         Has(wholeOutput, "DRIFT warehouse 0.021000000000 ≠ ledger 0.031500000000");
@@ -91,8 +93,8 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var (code, output, _) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0", "--lag", "0");
 
         Assert.Equal(1, code);
-        Has(output, $"{Day(Today)}  0.260500000000         1  0.260500000000  0.260500000000  0.010500000000  DRIFT warehouse 0.010500000000 ≠ ledger 0.260500000000");
-        Has(output, $"{Day(Yesterday)}  0.021000000000         0  0.021000000000               —  0.021000000000  ok");
+        Has(output, $"{Day(Today)}   0.260500000000          1   0.260500000000   0.260500000000   0.010500000000   DRIFT warehouse 0.010500000000 ≠ ledger 0.260500000000");
+        Has(output, $"{Day(Yesterday)}   0.021000000000          0   0.021000000000                —   0.021000000000   ok");
         Assert.EndsWith("reconcile: 2 tenant-days checked, 1 drifted" + Environment.NewLine, output);
     }
 
@@ -107,7 +109,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var (code, output, _) = await tenant.ReconcileAsync("--from", Day(Yesterday), "--to", Day(Today), "--settle", "0", "--lag", "0");
 
         Assert.Equal(1, code);
-        Has(output, $"{Day(Today)}  0.260500000000         1  0.260500000000  0.760500000000  0.260500000000  DRIFT counters 0.760500000000 ≠ ledger 0.260500000000");
+        Has(output, $"{Day(Today)}   0.260500000000          1   0.260500000000   0.760500000000   0.260500000000   DRIFT counters 0.760500000000 ≠ ledger 0.260500000000");
         Assert.EndsWith("reconcile: 2 tenant-days checked, 1 drifted" + Environment.NewLine, output);
     }
 
@@ -171,7 +173,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var (code, output, error) = await reconcile;
 
         Assert.True(code == 0, output + error);
-        Has(output, $"{Day(Today)}  3.260500000000         1  3.260500000000  3.260500000000  3.260500000000  ok");
+        Has(output, $"{Day(Today)}   3.260500000000          1   3.260500000000   3.260500000000   3.260500000000   ok");
     }
 
     [Fact]
@@ -182,15 +184,15 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var closedPort = FreePort();
         var output = new StringWriter();
 
-        var code = await ReconcileVerb.RunAsync(
+        var code = await SiloCommandLine.RunAsync(
             [
-                "--tenant", tenant.Tenant.ToString(), "--from", Day(Today), "--to", Day(Today), "--settle", "0", "--lag", "0",
+                "reconcile", "--tenant", tenant.Tenant.ToString(), "--from", Day(Today), "--to", Day(Today), "--settle", "0", "--lag", "0",
                 $"--PulsePoint:Silo:GatewayPort={closedPort}", .. ReconcileTenant.Settings("/nonexistent/warehouse.duckdb"),
             ],
-            output, new StringWriter(), counters: null, TimeProvider.System);
+            output, new StringWriter());
 
         Assert.True(code == 0, output.ToString());
-        Has(output.ToString(), "0.260500000000         1  0.260500000000   not checked    not checked  ok");
+        Has(output.ToString(), "0.260500000000          1   0.260500000000    not checked     not checked   ok");
         Has(output.ToString(), $"counters:  not checked: no cluster reachable at the gateway 127.0.0.1:{closedPort} (");
         Has(output.ToString(), "warehouse: not checked: the DuckDB file /nonexistent/warehouse.duckdb does not exist");
     }
@@ -201,6 +203,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
     [InlineData("--from 2026-11-05 --to 2026-11-01", "--to 2026-11-01 is before --from 2026-11-05")]
     [InlineData("--from 2025-01-01 --to 2026-11-01", "the range covers 670 days; at most 366")]
     [InlineData("--since 2026-11-01", "unknown option '--since'")]
+    [InlineData("extra", "unexpected argument 'extra'")]
     [InlineData("--counters maybe", "--counters must be cluster or skip, not 'maybe'")]
     [InlineData("--settle -1", "--settle must be a number of seconds from 0 to 600, not '-1'")]
     [InlineData("--lag 4000", "--lag must be a number of seconds from 0 to 3600, not '4000'")]
@@ -211,13 +214,13 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var code = await ReconcileVerb.RunAsync(
-            [.. arguments.Split(' '), .. ReconcileTenant.Settings("/nonexistent/warehouse.duckdb")], output, error, counters: null, TimeProvider.System);
+        var code = await SiloCommandLine.RunAsync(
+            ["reconcile", .. arguments.Split(' '), .. ReconcileTenant.Settings("/nonexistent/warehouse.duckdb")], output, error);
 
         Assert.Equal(2, code);
         Assert.Equal("", output.ToString());
         var line = Assert.Single(error.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("PulsePoint.Silo: reconcile: " + message + " (usage: PulsePoint.Silo reconcile ", line);
+        Assert.Equal("PulsePoint.Silo: reconcile: " + message + " (see PulsePoint.Silo reconcile --help)", line);
     }
 
     [Fact]
@@ -241,19 +244,19 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         await ledger.InsertAsync([UsageRecord.FromEvent(TestUsage.AiEvent(unevented, "claude-3-sonnet", 0, 1_000), new PricingCatalog(PricingFile.Default))!]);
         var output = new StringWriter();
 
-        var code = await ReconcileVerb.RunAsync(
+        var code = await SiloCommandLine.RunAsync(
             [
-                "--from", Day(Yesterday), "--to", Day(Today), "--counters", "skip", "--settle", "0", "--lag", "0",
+                "reconcile", "--from", Day(Yesterday), "--to", Day(Today), "--counters", "skip", "--settle", "0", "--lag", "0",
                 $"--PulsePoint:Database:Application={database.Application}", $"--PulsePoint:Database:Pipeline={database.Pipeline}",
                 "--PulsePoint:Destinations:Warehouse=None",
             ],
-            output, new StringWriter(), counters: null, TimeProvider.System);
+            output, new StringWriter());
 
         var text = output.ToString();
         Assert.True(code == 1, text);
-        Has(text, $"{billed}  {Day(Today)}  0.003000000000         0  0.003000000000   not checked    not checked  ok");
-        Has(text, $"{unevented}  {Day(Today)}  0.015000000000         0  0.000000000000   not checked    not checked  DRIFT events 0.000000000000 ≠ ledger 0.015000000000");
-        Has(text, $"{phantom}  {Day(Today)}  0.006000000000         0  0.006000000000   not checked    not checked  ok");
+        Has(text, $"{billed}   {Day(Today)}   0.003000000000          0   0.003000000000    not checked     not checked   ok");
+        Has(text, $"{unevented}   {Day(Today)}   0.015000000000          0   0.000000000000    not checked     not checked   DRIFT events 0.000000000000 ≠ ledger 0.015000000000");
+        Has(text, $"{phantom}   {Day(Today)}   0.006000000000          0   0.006000000000    not checked     not checked   ok");
         Assert.DoesNotContain(quiet.ToString(), text);
         Has(text, "counters:  not checked: --counters skip");
         Has(text, "warehouse: not checked: PulsePoint:Destinations:Warehouse is None");

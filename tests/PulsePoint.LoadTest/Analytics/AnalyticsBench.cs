@@ -7,16 +7,16 @@ using PulsePoint.Analytics;
 using PulsePoint.Destinations;
 using PulsePoint.Tenancy;
 
-namespace PulsePoint.Silo.Cli;
+namespace PulsePoint.LoadTest.Analytics;
 
 /// <summary>
-/// <c>bench-analytics [--events 10000000] [--tenants 100] [--days 90] [--runs 20] [--cluster true] [--path file]</c>: fills a fresh DuckDB
-/// warehouse (the writer's schema) with synthetic events generated inside DuckDB (<c>INSERT ... SELECT ... FROM range(n)</c>,
-/// deterministic: tenant = i mod tenants, timestamps spread by <c>hash(i)</c> over the days), re-clusters it by tenant as the writer does after each
-/// cleanup (unless <c>--cluster false</c>), then times each report's
-/// warehouse query for one tenant over the whole range and prints p50/p99. PostgreSQL's tenant lookup is not included.
+/// <c>bench-analytics</c>: fills a fresh DuckDB warehouse (the writer's schema) with synthetic events generated inside
+/// DuckDB (<c>INSERT ... SELECT ... FROM range(n)</c>, deterministic: tenant = i mod tenants, timestamps spread by
+/// <c>hash(i)</c> over the days), re-clusters it by tenant as the writer does after each cleanup (unless
+/// <c>--cluster false</c>), then times each report's warehouse query for one tenant over the whole range and prints
+/// p50/p99. PostgreSQL's tenant lookup is not included.
 /// </summary>
-public static class BenchAnalyticsVerb
+public static class AnalyticsBench
 {
     private const string GenerateSql = """
         insert into observability_events
@@ -42,20 +42,35 @@ public static class BenchAnalyticsVerb
         from range($events) t(i)
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    /// <summary>The <c>bench-analytics</c> command: parse, generate, time, print; exit 2 on a usage error.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
     {
-        var options = new Dictionary<string, string>();
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        AnalyticsBenchOptions options;
+        try
         {
-            options[args[i].TrimStart('-')] = args[i + 1];
+            if (args.Contains("--help") || args.Contains("-h"))
+            {
+                output.WriteLine(AnalyticsBenchOptions.Usage);
+                return 0;
+            }
+
+            options = AnalyticsBenchOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"PulsePoint.LoadTest bench-analytics: {e.Message}; see bench-analytics --help");
+            return 2;
         }
 
-        long events = long.Parse(options.GetValueOrDefault("events", "10000000"), CultureInfo.InvariantCulture);
-        int tenants = int.Parse(options.GetValueOrDefault("tenants", "100"), CultureInfo.InvariantCulture);
-        int days = int.Parse(options.GetValueOrDefault("days", "90"), CultureInfo.InvariantCulture);
-        int runs = int.Parse(options.GetValueOrDefault("runs", "20"), CultureInfo.InvariantCulture);
-        var cluster = bool.Parse(options.GetValueOrDefault("cluster", "true"));
-        var path = Path.GetFullPath(options.GetValueOrDefault("path", ".local/bench-analytics.duckdb"));
+        await RunAsync(options, output);
+        return 0;
+    }
+
+    /// <summary>Generates the data, times the reports and prints the table.</summary>
+    public static async Task RunAsync(AnalyticsBenchOptions options, TextWriter output)
+    {
+        var (events, tenants, days, runs, cluster) = (options.Events, options.Tenants, options.Days, options.Runs, options.Cluster);
+        var path = Path.GetFullPath(options.Path);
         foreach (var file in new[] { path, path + ".wal" })
         {
             File.Delete(file);
@@ -121,7 +136,5 @@ public static class BenchAnalyticsVerb
             double P(double p) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(p * times.Count) - 1)];
             output.WriteLine($"  {name,-8} {rows,6} {P(0.50),9:0.0} {P(0.99),9:0.0}");
         }
-
-        return 0;
     }
 }

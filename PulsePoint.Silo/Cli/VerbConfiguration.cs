@@ -1,0 +1,37 @@
+using System.CommandLine;
+
+namespace PulsePoint.Silo.Cli;
+
+/// <summary>
+/// The configuration every verb reads: <c>appsettings.json</c> beside the binary, environment variables
+/// (<c>PulsePoint__Database__Application=…</c>), then the command line's settings, later ones winning. A setting is an
+/// argument shaped <c>--Section:Key=Value</c>: it is no option of any verb, so the parser leaves it unmatched and it is
+/// passed on here; any other unmatched argument is a usage error.
+/// </summary>
+public static class VerbConfiguration
+{
+    /// <summary>True when <paramref name="token"/> is a setting (<c>--Section:Key=Value</c>), not an option.</summary>
+    public static bool IsSetting(string token)
+    {
+        if (!token.StartsWith("--", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var equals = token.IndexOf('=', StringComparison.Ordinal);
+        var colon = token.IndexOf(':', StringComparison.Ordinal);
+        return equals > 0 && colon > 2 && colon < equals;
+    }
+
+    /// <summary>The settings among the arguments, in their order.</summary>
+    public static string[] Settings(ParseResult result) => result.UnmatchedTokens.Where(IsSetting).ToArray();
+
+    /// <summary>The verb's configuration: the JSON file, the environment, then the settings given on the command line.</summary>
+    public static IConfiguration From(ParseResult result) =>
+        new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(Settings(result))
+            .Build();
+}
