@@ -19,6 +19,7 @@ public static class SiloCommandLine
           {UsageVerb.UsageLine}
           bench-analytics [--events N] [--tenants N] [--days N] [--runs N] [--cluster true|false] [--path FILE]   time the analytics queries on synthetic data
           report     --tenant ID --from YYYY-MM-DD --to YYYY-MM-DD --report usage|accuracy|latency|cost|errors|all [--format table|json|csv]
+        {KeysCommand.Usage}
           help       show this text
 
         Configuration comes from appsettings.json, environment variables (PulsePoint__Database__Application=...)
@@ -41,6 +42,7 @@ public static class SiloCommandLine
                 "usage" => await UsageVerb.RunAsync(rest, Console.Out),
                 "report" => await ReportVerb.RunAsync(rest, Console.Out),
                 "bench-analytics" => await BenchAnalyticsVerb.RunAsync(rest, Console.Out),
+                "keys" => await KeysCommand.RunAsync(rest, Console.Out, Console.Error),
                 "help" or "--help" or "-h" => Help(),
                 _ => Fail(2, $"unknown verb '{verb}'; try `PulsePoint.Silo help`"),
             };

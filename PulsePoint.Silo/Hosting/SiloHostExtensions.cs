@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PulsePoint.Silo.Demo;
+using PulsePoint.Silo.HttpApi;
 using PulsePoint.Silo.Insights;
 using PulsePoint.Storage;
 
 namespace PulsePoint.Silo.Hosting;
 
-/// <summary>The silo host's composition: Orleans, PostgreSQL providers, dashboard, health endpoints.</summary>
+/// <summary>The silo host's composition: Orleans, PostgreSQL providers, dashboard, health endpoints, the HTTP API.</summary>
 public static class SiloHostExtensions
 {
     private const string AdoNetInvariant = "Npgsql";
@@ -25,6 +26,7 @@ public static class SiloHostExtensions
         // Registered before UseOrleans so it runs, and can refuse, before the silo starts.
         builder.Services.AddHostedService<StartupSafetyCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        builder.Services.AddPulsePointHttpApi(builder.Configuration);
 
         builder.UseOrleans(orleans =>
         {
@@ -62,6 +64,7 @@ public static class SiloHostExtensions
         });
         app.MapOrleansDashboard("/dashboard");
         app.MapPulsePointInsights();
+        app.MapPulsePointHttpApi();
         return app;
     }
 
