@@ -29,6 +29,7 @@ public static class PulsePointSiloBuilderExtensions
         services.AddSingleton<TenantMetrics>();
         services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyMetrics>();
         services.AddSingleton(TimeProvider.System);
         services.AddPulsePointAnalytics(configuration);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();

@@ -14,6 +14,7 @@ namespace PulsePoint.ApiKeys;
 internal sealed partial class ApiKeyGrain(
     ApiKeyStore store,
     DataSources sources,
+    ApiKeyMetrics metrics,
     IOptions<ApiKeyOptions> options,
     TimeProvider time,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
@@ -58,9 +59,11 @@ internal sealed partial class ApiKeyGrain(
         if (_key is null || secret is null || secret.Length != ApiKeySecret.SecretLength
             || !ApiKeySecret.Matches(secret, _key.SecretHash) || !_key.Info.IsUsableAt(now))
         {
+            metrics.Check(accepted: false);
             return Task.FromResult<ApiKeyGrant?>(null);
         }
 
+        metrics.Check(accepted: true);
         _lastUsed = now;
         return Task.FromResult<ApiKeyGrant?>(new ApiKeyGrant(_key.Info.Key, _key.Info.Tenant, _key.Info.Scopes));
     }
@@ -100,7 +103,11 @@ internal sealed partial class ApiKeyGrain(
 
     private async Task LoadAsync(Npgsql.NpgsqlDataSource source, CancellationToken cancellationToken)
     {
-        _key = _id is { } id ? await store.FindAsync(id, source, cancellationToken) : null;
+        if (_id is { } id)
+        {
+            _key = await store.FindAsync(id, source, cancellationToken);
+            metrics.DatabaseLoad();
+        }
     }
 
     private async Task WriteLastUsedAsync(CancellationToken cancellationToken)
