@@ -57,7 +57,10 @@ public sealed class HttpSiloFixture : IAsyncLifetime
         $"--PulsePoint:Database:Pipeline={Database.Pipeline}",
         $"--PulsePoint:Database:Owner={Database.Owner}",
         $"--PulsePoint:Client:GatewayPort={GatewayPort}",
+        $"--PulsePoint:Client:ClusterId={ClusterId}",
     ];
+
+    public const string ClusterId = "pulsepoint-http-tests";
 
     public async Task InitializeAsync()
     {
@@ -70,7 +73,7 @@ public sealed class HttpSiloFixture : IAsyncLifetime
                 "--PulsePoint:Silo:WebUrl=http://127.0.0.1:0",
                 $"--PulsePoint:Silo:SiloPort={SiloPort}",
                 $"--PulsePoint:Silo:GatewayPort={GatewayPort}",
-                "--PulsePoint:Silo:ClusterId=pulsepoint-http-tests",
+                $"--PulsePoint:Silo:ClusterId={ClusterId}",
                 "--PulsePoint:Destinations:Warehouse=None",
                 "--PulsePoint:Events:Shards=2",
                 "--PulsePoint:Events:FlushDelay=00:00:00.005",
