@@ -1,4 +1,6 @@
 using HdrHistogram;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Client;
 using PulsePoint.Destinations;
@@ -69,7 +71,9 @@ public static class LoadTestCommandLine
                 DataSources.Create(pipeline, "PulsePoint:Database:Pipeline"),
                 options,
                 silo?.Services.GetRequiredService<OutboxRelayFactory>().DestinationNames,
-                silo?.Services.GetRequiredService<DataSources>() is { } silos ? [silos.Application, silos.Pipeline] : null);
+                silo?.Services.GetRequiredService<DataSources>() is { } silos ? [silos.Application, silos.Pipeline] : null,
+                silo is null ? null : new Uri(silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()),
+                silo?.Services);
             return await RunScenariosAsync(context, scenarios, options, output, cancellationToken);
         }
         finally
