@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PulsePoint.Silo.Demo;
@@ -62,9 +63,15 @@ public static class SiloHostExtensions
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = WriteReadiness,
         });
-        app.MapOrleansDashboard("/dashboard");
-        app.MapPulsePointInsights();
+        var dashboard = app.MapOrleansDashboard("/dashboard");
+        var insights = app.MapPulsePointInsights();
         app.MapPulsePointHttpApi();
+        if (app.Services.GetRequiredService<IOptions<HttpApiOptions>>().Value.OperatorAccess == OperatorAccess.ApiKey)
+        {
+            dashboard.RequireAuthorization(OperatorPages.OperatorPolicy);
+            insights.RequireAuthorization(OperatorPages.InsightsPolicy);
+        }
+
         return app;
     }
 

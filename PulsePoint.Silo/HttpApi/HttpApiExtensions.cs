@@ -38,7 +38,11 @@ public static class HttpApiExtensions
             .AddPolicy(IngestPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(c => ApiKeyClaims.HasScope(c.User, ApiKeyScopes.Ingest)))
             .AddPolicy(AdminPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireAuthenticatedUser()
-                .RequireAssertion(c => ApiKeyClaims.IsOperator(c.User) || ApiKeyClaims.HasScope(c.User, ApiKeyScopes.Admin)));
+                .RequireAssertion(c => ApiKeyClaims.IsOperator(c.User) || ApiKeyClaims.HasScope(c.User, ApiKeyScopes.Admin)))
+            .AddPolicy(OperatorPages.OperatorPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireAuthenticatedUser()
+                .RequireAssertion(c => ApiKeyClaims.IsOperator(c.User)))
+            .AddPolicy(OperatorPages.InsightsPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireAuthenticatedUser()
+                .RequireAssertion(c => ApiKeyClaims.IsOperator(c.User) || ApiKeyClaims.HasScope(c.User, ApiKeyScopes.Read)));
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(KeyRateLimit, http =>
@@ -66,9 +70,10 @@ public static class HttpApiExtensions
         return services;
     }
 
-    /// <summary>Adds the middleware (authentication, authorization, rate limits) and maps the API's endpoints.</summary>
+    /// <summary>Adds the middleware (operator pages' loopback rule, authentication, authorization, rate limits) and maps the API's endpoints.</summary>
     public static WebApplication MapPulsePointHttpApi(this WebApplication app)
     {
+        app.UseOperatorPagesOnLoopback();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

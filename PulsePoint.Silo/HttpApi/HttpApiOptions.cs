@@ -26,4 +26,7 @@ public sealed class HttpApiOptions
     /// <summary>Failed authentications one client address may make per minute before it gets 429 without a key check.</summary>
     [Range(1, 100_000, ErrorMessage = "PulsePoint:Http:FailedAuthenticationsPerMinute must be between 1 and 100000")]
     public int FailedAuthenticationsPerMinute { get; set; } = 30;
+
+    /// <summary>Who may open <c>/dashboard</c>, <c>/insights</c> and the admin endpoints: <c>Loopback</c> clients (default) or holders of an <c>ApiKey</c>.</summary>
+    public OperatorAccess OperatorAccess { get; set; } = OperatorAccess.Loopback;
 }

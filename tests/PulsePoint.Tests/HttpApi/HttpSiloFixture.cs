@@ -20,7 +20,7 @@ namespace PulsePoint.Tests.HttpApi;
 /// in process, on a loopback port, with its own database (one cluster per database) and small limits the tests can reach.
 /// Shared by the HTTP API tests; each test makes its own tenants and keys, so the per-key limits never meet.
 /// </summary>
-public sealed class HttpSiloFixture : IAsyncLifetime
+public class HttpSiloFixture : IAsyncLifetime
 {
     public const int SiloPort = 22511;
 
@@ -41,6 +41,12 @@ public sealed class HttpSiloFixture : IAsyncLifetime
     public static readonly TestDatabase.ClusterDatabase Database = TestDatabase.ForCluster("pulsepoint_test_http");
 
     private WebApplication? _app;
+
+    /// <summary>This fixture's own database (one cluster per database).</summary>
+    protected virtual TestDatabase.ClusterDatabase OwnDatabase => Database;
+
+    /// <summary>Settings that differ from <see cref="Settings"/> and the defaults below (ports, access rule, ...); later ones win.</summary>
+    protected virtual string[] ExtraSettings => [];
 
     public Uri Address { get; private set; } = null!;
 
@@ -64,7 +70,7 @@ public sealed class HttpSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Database.EnsureCreatedAsync();
+        await OwnDatabase.EnsureCreatedAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args =
@@ -85,6 +91,7 @@ public sealed class HttpSiloFixture : IAsyncLifetime
                 $"--PulsePoint:Http:EventsPerSecondPerKey={EventsPerSecondPerKey}",
                 $"--PulsePoint:Http:MaxRequestBodyBytes={MaxRequestBodyBytes}",
                 $"--PulsePoint:Http:FailedAuthenticationsPerMinute={FailedAuthenticationsPerMinute}",
+                .. ExtraSettings,
                 "--Logging:LogLevel:Default=Warning",
                 "--Logging:LogLevel:Orleans=Warning",
                 "--Logging:LogLevel:Orleans.Runtime.Silo=Warning",
@@ -134,14 +141,14 @@ public sealed class HttpSiloFixture : IAsyncLifetime
     /// <summary>A new operator key (made as the owner role, as the CLI does).</summary>
     public async Task<string> CreateOperatorKeyAsync()
     {
-        await using var owner = NpgsqlDataSource.Create(Database.Owner);
+        await using var owner = NpgsqlDataSource.Create(OwnDatabase.Owner);
         return (await Keys.CreateOperatorKeyAsync(owner, "test operator", null)).Key;
     }
 
     /// <summary>An HTTP client of the silo's web host sending <paramref name="key"/>, from <paramref name="source"/> (a loopback address; default 127.0.0.1).</summary>
     public HttpClient Client(string? key, IPAddress? source = null)
     {
-        var handler = new SocketsHttpHandler();
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false };
         if (source is not null)
         {
             // Loopback is 127.0.0.0/8: a test can be "another client address" without leaving the machine.
@@ -174,7 +181,7 @@ public sealed class HttpSiloFixture : IAsyncLifetime
     /// <summary>Reads the event store as the pipeline role (no RLS): what a test asserts was, or was not, stored.</summary>
     public async Task<T> QueryAsync<T>(string sql, Func<NpgsqlDataReader, Task<T>> read, params object[] parameters)
     {
-        await using var source = NpgsqlDataSource.Create(Database.Pipeline);
+        await using var source = NpgsqlDataSource.Create(OwnDatabase.Pipeline);
         await using var command = source.CreateCommand(sql);
         foreach (var parameter in parameters)
         {
