@@ -1,35 +1,8 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using PulsePoint.ApiKeys;
-using PulsePoint.Silo.HttpApi;
 using PulsePoint.Tenancy;
-using PulsePoint.Tests.Infrastructure;
 
 namespace PulsePoint.Tests.HttpApi;
-
-/// <summary>A silo host whose operator pages need an API key (<c>PulsePoint:Http:OperatorAccess=ApiKey</c>), on a database and ports of its own.</summary>
-public sealed class OperatorSiloFixture : HttpSiloFixture
-{
-    public static readonly TestDatabase.ClusterDatabase OperatorDatabase = TestDatabase.ForCluster("pulsepoint_test_http_operator");
-
-    private static readonly string WarehousePath = Path.Combine(Path.GetTempPath(), "pulsepoint-operator-" + Guid.NewGuid().ToString("N"), "warehouse.duckdb");
-
-    protected override TestDatabase.ClusterDatabase OwnDatabase => OperatorDatabase;
-
-    protected override string[] ExtraSettings =>
-    [
-        $"--PulsePoint:Database:Application={OperatorDatabase.Application}",
-        $"--PulsePoint:Database:Pipeline={OperatorDatabase.Pipeline}",
-        $"--PulsePoint:Database:Owner={OperatorDatabase.Owner}",
-        "--PulsePoint:Silo:SiloPort=22521",
-        "--PulsePoint:Silo:GatewayPort=41521",
-        "--PulsePoint:Silo:ClusterId=pulsepoint-operator-tests",
-        "--PulsePoint:Destinations:Warehouse=DuckDb",
-        $"--PulsePoint:Destinations:DuckDb:Path={WarehousePath}",
-        "--PulsePoint:Http:OperatorAccess=ApiKey",
-    ];
-}
 
 /// <summary>
 /// Who may open the operator pages: with <c>OperatorAccess=ApiKey</c>, an operator's key (dashboard, any tenant's
@@ -108,49 +81,5 @@ public sealed class OperatorAccessTests(OperatorSiloFixture silo) : IClassFixtur
         var tenant = await silo.CreateTenantAsync();
         using var admin = silo.Client(await silo.CreateOperatorKeyAsync(), IPAddress.Parse("127.0.0.31"));
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/v1/admin/tenants/{tenant}/keys")).StatusCode);
-    }
-}
-
-/// <summary>The default rule, <c>OperatorAccess=Loopback</c>, on the shared HTTP silo.</summary>
-[Collection(HttpSiloCollection.Name)]
-public sealed class OperatorLoopbackTests(HttpSiloFixture silo)
-{
-    [Fact]
-    public async Task OperatorAccess_by_default_loopback_clients_open_the_pages_without_a_key()
-    {
-        using var local = silo.Client(null);
-        Assert.Equal(HttpStatusCode.OK, await OperatorAccessTests.DashboardAsync(local));
-        // The form; this silo has no warehouse, so it draws no charts.
-        Assert.Equal(HttpStatusCode.OK, (await local.GetAsync("/insights")).StatusCode);
-    }
-
-    [Theory]
-    [InlineData("203.0.113.7", "/dashboard", 403)]
-    [InlineData("203.0.113.7", "/insights", 403)]
-    [InlineData("203.0.113.7", "/v1/admin/tenants/x/keys", 403)]
-    [InlineData("::ffff:203.0.113.7", "/dashboard/api", 403)]
-    [InlineData("203.0.113.7", "/healthz", 200)]
-    [InlineData("203.0.113.7", "/v1/events", 200)]
-    [InlineData("127.0.0.9", "/dashboard", 200)]
-    [InlineData("::1", "/insights", 200)]
-    [InlineData("::ffff:127.0.0.1", "/v1/admin/tenants/x/keys", 200)]
-    public async Task OperatorAccess_by_default_other_addresses_get_403_on_operator_paths_only(string address, string path, int expected)
-    {
-        // No connection from a non-loopback address is made here: the rule is run on a request that says it came from one
-        // (203.0.113.0/24 is reserved for documentation). 200 means "passed on to the next step".
-        var http = new DefaultHttpContext { RequestServices = silo.Services };
-        http.Connection.RemoteIpAddress = IPAddress.Parse(address);
-        http.Request.Path = path;
-        http.Response.Body = new MemoryStream();
-        var passed = false;
-        var app = new ApplicationBuilder(silo.Services);
-        app.UseOperatorPagesOnLoopback();
-        app.Run(_ =>
-        {
-            passed = true;
-            return Task.CompletedTask;
-        });
-        await app.Build()(http);
-        Assert.Equal(expected, passed ? 200 : http.Response.StatusCode);
     }
 }
