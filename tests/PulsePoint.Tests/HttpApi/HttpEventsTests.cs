@@ -75,6 +75,22 @@ public sealed class HttpEventsTests(HttpSiloFixture silo)
     }
 
     [Fact]
+    public async Task HttpEvents_the_same_event_id_twice_in_one_batch_is_stored_once()
+    {
+        var tenant = await silo.CreateTenantAsync();
+        using var http = silo.Client(await silo.CreateKeyAsync(tenant));
+        var id = Guid.CreateVersion7();
+        var e = Event(id, "ai.operations", "ai.answer_generated", ("ai_model", "gpt-4o"), ("tokens_input", 10), ("tokens_output", 5));
+
+        var response = await http.PostAsync("/v1/events", Batch(e, e.DeepClone()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var outcomes = (await response.Content.ReadFromJsonAsync<JsonObject>())!["results"]!.AsArray().Select(r => (string)r!["outcome"]!).ToList();
+        Assert.Equal(["stored", "already_stored"], outcomes);
+        Assert.Equal(1, await silo.CountEventsAsync(tenant, [id]));
+    }
+
+    [Fact]
     public async Task HttpEvents_limits_and_malformed_bodies_are_answered_with_problem_details()
     {
         var tenant = await silo.CreateTenantAsync();
