@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PulsePoint.Silo.HttpApi;
 
 /// <summary>Limits of the HTTP API on the silo's web host (section <c>PulsePoint:Http</c>).</summary>
-public sealed class HttpApiOptions
+public sealed class HttpApiOptions : IValidatableObject
 {
     public const string Section = "PulsePoint:Http";
 
@@ -29,4 +29,26 @@ public sealed class HttpApiOptions
 
     /// <summary>Who may open <c>/dashboard</c>, <c>/insights</c> and the admin endpoints: <c>Loopback</c> clients (default) or holders of an <c>ApiKey</c>.</summary>
     public OperatorAccess OperatorAccess { get; set; } = OperatorAccess.Loopback;
+
+    /// <summary>
+    /// With <see cref="OperatorAccess.Loopback"/>: more client networks served as if local, comma-separated CIDRs (e.g. the
+    /// address a container runtime's published port arrives from, <c>172.28.0.1/32</c>). None by default.
+    /// </summary>
+    public string? OperatorNetworks { get; set; }
+
+    /// <summary>The networks of <see cref="OperatorNetworks"/>, parsed.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> ParsedOperatorNetworks() =>
+        (OperatorNetworks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => System.Net.IPNetwork.Parse(n)).ToList();
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        foreach (var network in (OperatorNetworks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                yield return new ValidationResult($"PulsePoint:Http:OperatorNetworks: '{network}' is not a network such as 172.28.0.1/32", [nameof(OperatorNetworks)]);
+            }
+        }
+    }
 }

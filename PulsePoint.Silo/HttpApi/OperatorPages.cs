@@ -20,12 +20,15 @@ public static class OperatorPages
     /// <summary>The policy of <c>/insights</c> with <see cref="OperatorAccess.ApiKey"/>: an operator's key or a tenant's key with <c>read</c>.</summary>
     public const string InsightsPolicy = "pulsepoint:insights";
 
-    /// <summary>With <see cref="OperatorAccess.Loopback"/>, answers 403 to a request for a guarded path from any other address.</summary>
+    /// <summary>
+    /// With <see cref="OperatorAccess.Loopback"/>, answers 403 to a request for a guarded path from any address that is
+    /// neither loopback nor in <see cref="HttpApiOptions.OperatorNetworks"/>.
+    /// </summary>
     public static IApplicationBuilder UseOperatorPagesOnLoopback(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
-            var access = http.RequestServices.GetRequiredService<IOptions<HttpApiOptions>>().Value.OperatorAccess;
-            if (access == OperatorAccess.Loopback && IsGuarded(http.Request.Path) && !IsLoopback(http.Connection.RemoteIpAddress))
+            var options = http.RequestServices.GetRequiredService<IOptions<HttpApiOptions>>().Value;
+            if (options.OperatorAccess == OperatorAccess.Loopback && IsGuarded(http.Request.Path) && !IsLocal(http.Connection.RemoteIpAddress, options))
             {
                 await Problems.Write(http, StatusCodes.Status403Forbidden, "Operator pages are served to loopback clients",
                     "Open them on the silo's machine (e.g. through an SSH tunnel), or set PulsePoint:Http:OperatorAccess=ApiKey and send an operator key.");
@@ -37,6 +40,18 @@ public static class OperatorPages
 
     /// <summary>True for a path the rule guards.</summary>
     public static bool IsGuarded(PathString path) => Paths.Any(path.StartsWithSegments);
+
+    /// <summary>True for a loopback address or one of <see cref="HttpApiOptions.OperatorNetworks"/>.</summary>
+    public static bool IsLocal(IPAddress? address, HttpApiOptions options)
+    {
+        if (IsLoopback(address))
+        {
+            return true;
+        }
+
+        var plain = address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
+        return plain is not null && options.ParsedOperatorNetworks().Any(n => n.Contains(plain));
+    }
 
     /// <summary>True for 127.0.0.0/8 and ::1, also written as IPv4 mapped to IPv6.</summary>
     public static bool IsLoopback(IPAddress? address) =>

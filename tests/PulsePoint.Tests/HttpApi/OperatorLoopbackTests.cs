@@ -47,4 +47,22 @@ public sealed class OperatorLoopbackTests(HttpSiloFixture silo)
         await app.Build()(http);
         Assert.Equal(expected, passed ? 200 : http.Response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("172.28.0.1", true)]
+    [InlineData("::ffff:172.28.0.1", true)]
+    [InlineData("10.9.44.2", true)]
+    [InlineData("172.28.0.9", false)]
+    [InlineData("127.0.0.1", true)]
+    public void OperatorAccess_operator_networks_are_served_as_if_local(string address, bool local) =>
+        Assert.Equal(local, OperatorPages.IsLocal(IPAddress.Parse(address), new HttpApiOptions { OperatorNetworks = "172.28.0.1/32, 10.9.0.0/16" }));
+
+    [Fact]
+    public void OperatorAccess_a_malformed_operator_network_stops_the_silo_at_start_naming_it()
+    {
+        var options = new HttpApiOptions { OperatorNetworks = "172.28.0.1/32,not-a-network" };
+        var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), problems, validateAllProperties: true));
+        Assert.Contains("'not-a-network' is not a network", Assert.Single(problems).ErrorMessage);
+    }
 }
