@@ -5,6 +5,7 @@ using PulsePoint.Events;
 using PulsePoint.Billing;
 using PulsePoint.Alerts;
 using PulsePoint.Analytics;
+using PulsePoint.ApiKeys;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
@@ -14,7 +15,7 @@ namespace PulsePoint;
 public static class PulsePointSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the data sources, the tenant-scoped database helper, tenancy options and metrics, and the
+    /// Adds the data sources, the tenant-scoped database helper, tenancy options and metrics, the API key store, and the
     /// incoming tenant call filter, bound from <paramref name="configuration"/> (keys under <c>PulsePoint:</c>).
     /// </summary>
     public static ISiloBuilder AddPulsePointGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -27,6 +28,9 @@ public static class PulsePointSiloBuilderExtensions
         services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().Application));
         services.AddKeyedSingleton(TenantDatabase.Background, (sp, _) => new TenantDatabase(sp.GetRequiredService<DataSources>().Background));
         services.AddSingleton<TenantMetrics>();
+        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyMetrics>();
         services.AddSingleton(TimeProvider.System);
         services.AddPulsePointAnalytics(configuration);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();

@@ -30,6 +30,7 @@ public static class SiloCommandLine
         ReportVerb.Create(),
         ReconcileVerb.Create(),
         ChannelsVerb.Create(),
+        KeysCommand.Create(),
         HelpVerb.Create(),
     ];
 

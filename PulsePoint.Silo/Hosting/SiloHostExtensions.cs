@@ -1,15 +1,17 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PulsePoint.Silo.Demo;
+using PulsePoint.Silo.HttpApi;
 using PulsePoint.Silo.Insights;
 using PulsePoint.Storage;
 
 namespace PulsePoint.Silo.Hosting;
 
-/// <summary>The silo host's composition: Orleans, PostgreSQL providers, dashboard, health endpoints.</summary>
+/// <summary>The silo host's composition: Orleans, PostgreSQL providers, dashboard, health endpoints, the HTTP API.</summary>
 public static class SiloHostExtensions
 {
     private const string AdoNetInvariant = "Npgsql";
@@ -26,6 +28,7 @@ public static class SiloHostExtensions
         builder.Services.AddHostedService<StartupSafetyCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         builder.Services.AddPulsePointInsights();
+        builder.Services.AddPulsePointHttpApi(builder.Configuration);
 
         builder.UseOrleans(orleans =>
         {
@@ -61,8 +64,15 @@ public static class SiloHostExtensions
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = WriteReadiness,
         });
-        app.MapOrleansDashboard("/dashboard");
-        app.MapPulsePointInsights();
+        var dashboard = app.MapOrleansDashboard("/dashboard");
+        var insights = app.MapPulsePointInsights();
+        app.MapPulsePointHttpApi();
+        if (app.Services.GetRequiredService<IOptions<HttpApiOptions>>().Value.OperatorAccess == OperatorAccess.ApiKey)
+        {
+            dashboard.RequireAuthorization(OperatorPages.OperatorPolicy);
+            insights.RequireAuthorization(OperatorPages.InsightsPolicy);
+        }
+
         return app;
     }
 

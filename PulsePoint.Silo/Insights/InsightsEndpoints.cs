@@ -8,8 +8,10 @@ namespace PulsePoint.Silo.Insights;
 
 /// <summary>
 /// The operator page <c>/insights</c>: one tenant's analytics over a date range, charts drawn on the server as SVG by
-/// Razor components (<see cref="InsightsPage"/>; no script, no external network). It sits on the silo's web host beside the dashboard and has the same access rule:
-/// the host binds to loopback by default and there is no authentication, so put one in front before exposing it.
+/// Razor components (<see cref="InsightsPage"/>; no script, no external network). It sits on the silo's web host beside
+/// the dashboard and has the same access rule (<c>PulsePoint:Http:OperatorAccess</c>): loopback clients by default, or
+/// an API key; a tenant's key with <c>read</c> sees its own tenant only, and another tenant's id answers exactly as an
+/// unknown one.
 /// </summary>
 public static class InsightsEndpoints
 {
@@ -23,11 +25,8 @@ public static class InsightsEndpoints
     }
 
     /// <summary>Maps <c>GET /insights?tenant=ID&amp;from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c>; without a tenant it shows the form only.</summary>
-    public static IEndpointRouteBuilder MapPulsePointInsights(this IEndpointRouteBuilder endpoints)
-    {
+    public static IEndpointConventionBuilder MapPulsePointInsights(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet(Path, RenderAsync);
-        return endpoints;
-    }
 
     private static async Task<IResult> RenderAsync(HttpContext http, TenantAnalytics analytics, TimeProvider time)
     {
@@ -52,6 +51,13 @@ public static class InsightsEndpoints
         catch (InvalidAnalyticsRangeException e)
         {
             return Page(form, null, e.Message, StatusCodes.Status400BadRequest);
+        }
+
+        if (!HttpApi.OperatorPages.MaySee(http, tenant))
+        {
+            // The page of an unknown tenant, word for word: a tenant's key learns nothing about other tenants' ids.
+            var unknown = new AnalyticsAnswer<DailyModelUsage>(tenant, range, AnalyticsOutcome.UnknownTenant, []);
+            return Page(form, null, unknown.Explanation, StatusCodes.Status404NotFound);
         }
 
         var ct = http.RequestAborted;

@@ -10,7 +10,9 @@ public sealed class LoadContext(
     NpgsqlDataSource pipeline,
     LoadOptions options,
     IReadOnlyList<string>? destinationNames = null,
-    IReadOnlyList<NpgsqlDataSource>? siloDataSources = null)
+    IReadOnlyList<NpgsqlDataSource>? siloDataSources = null,
+    Uri? siloWebAddress = null,
+    IServiceProvider? siloServices = null)
     : IAsyncDisposable
 {
     public IClusterClient Client { get; } = client;
@@ -25,6 +27,12 @@ public sealed class LoadContext(
 
     /// <summary>The cursor names of the in-process silo's outbox destinations; null against an external cluster.</summary>
     public IReadOnlyList<string>? DestinationNames { get; } = destinationNames;
+
+    /// <summary>The in-process silo's web host (HTTP API); null against an external cluster.</summary>
+    public Uri? SiloWebAddress { get; } = siloWebAddress;
+
+    /// <summary>The in-process silo's services (e.g. its API key store); null against an external cluster.</summary>
+    public IServiceProvider? SiloServices { get; } = siloServices;
 
     /// <summary>The load's tenants, derived from the seed so every run uses the same ids.</summary>
     public IReadOnlyList<TenantId> Tenants { get; } = DeriveTenants(options.Seed, options.Tenants);

@@ -1,4 +1,6 @@
 using HdrHistogram;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Client;
 using PulsePoint.Destinations;
@@ -70,7 +72,9 @@ public static class LoadTestCommandLine
                 DataSources.Create(pipeline, "PulsePoint:Database:Pipeline"),
                 options,
                 silo?.Services.GetRequiredService<OutboxRelayFactory>().DestinationNames,
-                silo?.Services.GetRequiredService<DataSources>() is { } silos ? [silos.Application, silos.Pipeline] : null);
+                silo?.Services.GetRequiredService<DataSources>() is { } silos ? [silos.Application, silos.Pipeline] : null,
+                silo is null ? null : new Uri(silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()),
+                silo?.Services);
             var code = await RunScenariosAsync(context, scenarios, options, output, cancellationToken);
             var agrees = await LoadReconcile.RunAsync(
                 context.Client, application, pipeline, context.Tenants, firstDay, LoadReconcile.Warehouse(silo), output, cancellationToken);

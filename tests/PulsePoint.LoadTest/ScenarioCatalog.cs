@@ -14,6 +14,7 @@ public static class ScenarioCatalog
         CrossBrandMetricsScenario.AgainstBypassGrain(),
         new BrandSqlUnderRlsScenario(),
         new IngestScenario(),
+        new HttpIngestScenario(),
         TrackEventScenario.Ai(),
         TrackEventScenario.Api(),
         new MixedProfileScenario(),
