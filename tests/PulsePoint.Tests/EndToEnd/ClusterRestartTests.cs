@@ -55,7 +55,7 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
                 o.SiloPort = 12400 + n;
                 o.GatewayPort = 12450 + n;
             });
-            silo.AddPulsePointGrains(configuration).AddTestGrainStorage();
+            silo.AddPulsePointGrains(configuration).AddTestGrainStorage(Database);
         });
         builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
         Cluster = builder.Build();

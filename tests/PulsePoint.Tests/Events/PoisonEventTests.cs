@@ -49,7 +49,7 @@ public sealed class PoisonEventCluster : IAsyncLifetime
             ["PulsePoint:Billing:Pricing:0:OutputPerMTok"] = "1000000",
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration).AddTestGrainStorage());
+        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration).AddTestGrainStorage(Database));
         builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -89,14 +89,17 @@ public sealed class HttpApiAttackTests(HttpSiloFixture silo)
     public async Task HttpAttack04_unknown_malformed_expired_and_missing_keys_get_the_same_401()
     {
         var tenant = await silo.CreateTenantAsync();
-        var expiring = (await silo.Keys.CreateTenantKeyAsync(tenant, ApiKeyScopes.Ingest, null, DateTimeOffset.UtcNow.AddSeconds(1))).Key;
+        // Long enough that a busy machine still makes the first request before the key expires.
+        var expiry = DateTimeOffset.UtcNow.AddSeconds(5);
+        var expiring = (await silo.Keys.CreateTenantKeyAsync(tenant, ApiKeyScopes.Ingest, null, expiry)).Key;
         var source = IPAddress.Parse("127.0.0.4");
         using (var beforeExpiry = silo.Client(expiring, source))
         {
             Assert.Equal(HttpStatusCode.OK, (await beforeExpiry.PostAsync("/v1/traces", Json())).StatusCode);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var untilExpired = expiry - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(0.5);
+        await Task.Delay(untilExpired > TimeSpan.Zero ? untilExpired : TimeSpan.Zero);
         using var unknown = silo.Client(UnknownKey, source);
         foreach (var key in new[] { expiring, "pp_live_short", "Bearer", UnknownKey.ToUpperInvariant(), expiring[..^1] + "a", "pp_oper_aaaaaaaaaaaa_" + new string('b', 52), "' or 1=1 --" })
         {
