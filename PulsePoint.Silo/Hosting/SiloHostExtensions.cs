@@ -44,7 +44,6 @@ public static class SiloHostExtensions
             }
 
             orleans.AddAdoNetGrainStorageAsDefault(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = database.Application; });
-            orleans.UseAdoNetReminderService(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = database.Application; });
             orleans.AddDashboard();
             orleans.AddPulsePointGrains(builder.Configuration);
         });
