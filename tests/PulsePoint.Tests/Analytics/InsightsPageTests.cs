@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 using PulsePoint.Analytics;
 using PulsePoint.Silo.Insights;
 using PulsePoint.Tests.Destinations;
+using PulsePoint.Tests.Infrastructure;
 using static PulsePoint.Tests.Analytics.AnalyticsEvents;
 
 namespace PulsePoint.Tests.Analytics;
@@ -77,7 +78,7 @@ public sealed class InsightsPageTests
         Assert.Equal("0.05", await page.Locator("#today-spend").GetAttributeAsync("data-threshold"));
         Assert.Equal(0, await page.Locator("[data-model='mistral-large'], [data-route='api.orders_exported']").CountAsync());
 
-        var screenshot = Path.Combine(RepositoryRoot(), ".local", "test-results", "insights.png");
+        var screenshot = Path.Combine(Repository.Root, ".local", "test-results", "insights.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000);
@@ -99,14 +100,4 @@ public sealed class InsightsPageTests
         await app.StopAsync();
     }
 
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "PulsePoint.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("PulsePoint.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using PulsePoint.Client;
 using PulsePoint.Silo.Hosting;
 using PulsePoint.Storage;
+using PulsePoint.Tests.Infrastructure;
 
 namespace PulsePoint.Tests.Deployment;
 
@@ -25,7 +26,7 @@ public sealed partial class ConfigurationReferenceTests
     [Fact]
     public void Every_option_is_in_the_configuration_reference_with_its_environment_variable_and_default()
     {
-        var reference = File.ReadAllLines(Path.Combine(RepositoryRoot(), "deploy", "configuration.md"));
+        var reference = File.ReadAllLines(Path.Combine(Repository.Root, "deploy", "configuration.md"));
         var options = Options().ToList();
         Assert.True(options.Count >= 15, $"expected the options of at least five sections, found {options.Count}");
 
@@ -59,7 +60,7 @@ public sealed partial class ConfigurationReferenceTests
     public void Every_PulsePoint_variable_in_the_deployment_artifacts_is_read_by_an_option()
     {
         var known = Options().Select(o => o.EnvironmentVariable).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var artifacts = new[] { "kubernetes", "compose", "systemd", "docker" }
             .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, "deploy", folder), "*", SearchOption.AllDirectories))
             .ToList();
@@ -110,18 +111,6 @@ public sealed partial class ConfigurationReferenceTests
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PulsePoint.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PulsePoint.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"\bPulsePoint__[A-Za-z0-9]+__[A-Za-z0-9]+\b")]
     private static partial Regex EnvironmentVariablePattern();

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using PulsePoint.Tenancy;
+using PulsePoint.Tests.Infrastructure;
 
 namespace PulsePoint.Tests.HttpApi;
 
@@ -16,48 +16,14 @@ public sealed class CurlShellTests(HttpSiloFixture silo)
     public async Task HttpApi_curl_posts_events_and_otlp_json_and_gets_the_documented_answers()
     {
         var tenant = await silo.CreateTenantAsync("curl tenant");
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot(), "deploy", "tests", "http-api.sh")])
+        await Repository.RunTestScriptAsync("http-api.sh", Timeout, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["PULSEPOINT_URL"] = silo.Address.ToString().TrimEnd('/');
-        start.Environment["PULSEPOINT_KEY"] = await silo.CreateKeyAsync(tenant);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using (var timeout = new CancellationTokenSource(Timeout))
-        {
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"http-api.sh did not finish in {Timeout}:\n{await stdout}{await stderr}");
-            }
-        }
-
-        var output = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, $"http-api.sh exited {process.ExitCode}:\n{output}");
-        Assert.Contains("http-api.sh: passed", output, StringComparison.Ordinal);
+            ["PULSEPOINT_URL"] = silo.Address.ToString().TrimEnd('/'),
+            ["PULSEPOINT_KEY"] = await silo.CreateKeyAsync(tenant),
+        });
         var rows = await silo.QueryAsync(
             "select count(*) filter (where event_type = 'ai.answer_generated'), count(*) filter (where event_type = 'ai.chat' and tokens_input = 500 and tokens_cache_read = 400) from observability_events where tenant_id = $1",
             async r => { await r.ReadAsync(); return (r.GetInt64(0), r.GetInt64(1)); }, tenant.Value);
         Assert.Equal((1L, 1L), rows);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PulsePoint.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PulsePoint.sln not found above " + AppContext.BaseDirectory);
     }
 }
