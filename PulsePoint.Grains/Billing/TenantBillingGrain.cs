@@ -44,6 +44,7 @@ internal sealed partial class TenantBillingGrain(
     private decimal? _dailyCostThresholdUsd;
     private decimal? _dailyBudgetUsd;
     private DateTimeOffset _countersLoadedAt;
+    private bool _countersStale;
     private IGrainTimer? _alertSender;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -58,6 +59,9 @@ internal sealed partial class TenantBillingGrain(
         this.RegisterGrainTimer(RefreshOnTimerAsync, new GrainTimerCreationOptions(period * (0.5 + Random.Shared.NextDouble()), period) { KeepAlive = false });
         ArmAlertSending();
     }
+
+    /// <summary>Reads a recount makes before it leaves the reload to the refresh timer.</summary>
+    private const int RecountAttempts = 4;
 
     private BillingOptions Billing => billingOptions.Value;
 
@@ -79,7 +83,23 @@ internal sealed partial class TenantBillingGrain(
 
     async Task ITenantUsageFeed.RecountAsync()
     {
-        await LoadCostCountersAsync(CancellationToken.None);
+        // Asked for after a commit whose answer was lost, typically just after PostgreSQL came back: every
+        // pooled connection the restart broke fails once, so the read is tried again. Should it still fail,
+        // the counters are marked stale and the next refresh reloads them.
+        _countersStale = true;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await LoadCostCountersAsync(CancellationToken.None);
+                break;
+            }
+            catch (NpgsqlException) when (attempt < RecountAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
+
         await RaiseAlertsAsync(billingClock.Today);
     }
 
@@ -253,7 +273,7 @@ internal sealed partial class TenantBillingGrain(
             await alertState.WriteStateAsync();
         }
 
-        if (billingClock.Now - _countersLoadedAt >= Billing.CounterReloadPeriod)
+        if (_countersStale || billingClock.Now - _countersLoadedAt >= Billing.CounterReloadPeriod)
         {
             await LoadCostCountersAsync(cancellationToken);
             await RaiseAlertsAsync(billingClock.Today);
@@ -279,6 +299,7 @@ internal sealed partial class TenantBillingGrain(
         Add(usage, today);
         _countersSnapshot = snapshot;
         _countersLoadedAt = billingClock.Now;
+        _countersStale = false;
     }
 
     /// <summary>Adds <paramref name="batch"/>'s lines of today and yesterday to the counters.</summary>

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Orleans.TestingHost;
+using PulsePoint.Billing;
 using PulsePoint.Client;
 using PulsePoint.Events;
+using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Infrastructure;
 
@@ -43,7 +45,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
             ["PulsePoint:Events:RelayMaxBackoff"] = "00:00:00.500",
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration));
+        builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration).AddTestGrainStorage(Database));
         builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -96,6 +98,40 @@ public sealed class PostgresOutageTests : IAsyncLifetime
         var rows = await TestEvents.RowCountsAsync(tenant, Database.Pipeline);
         Assert.Equal(before.Concat(during).Select(e => e.EventId).Order(), rows.Keys.Order());
         Assert.All(rows.Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task A_recount_asked_for_just_after_a_postgres_restart_reaches_the_ledger_through_the_broken_pool()
+    {
+        // The sink asks a billing grain to recount when a retried AI event was stored by a flush whose commit
+        // answer was lost: that is right after PostgreSQL came back, when the grain's pooled connections are
+        // the old server's. The recount must still reach the ledger, not leave the counters behind it.
+        var tenant = TenantId.New();
+        foreach (var answer in Enumerable.Range(0, 5).Select(_ => TestEvents.Answer(tenant)))
+        {
+            await Events.TrackAsync(answer);
+        }
+
+        var billing = _cluster.Client.GetGrain<ITenantBillingGrain>(tenant.Value);
+        using var scope = TenantScope.Begin(tenant);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await billing.GetCostCountersAsync()).Events < 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await PostgresAsync("stop");
+        await PostgresAsync("start");
+        await _cluster.Client.GetGrain<ITenantUsageFeed>(tenant.Value).RecountAsync();
+
+        var counters = await billing.GetCostCountersAsync();
+        await using var pipeline = TestDatabase.CreateDataSource(Database.Pipeline);
+        await using var ledger = pipeline.CreateCommand(
+            "select count(*), coalesce(sum(total_cost_usd), 0) from ai_token_usage where tenant_id = $1").Bind(tenant.Value);
+        await using var reader = await ledger.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((reader.GetInt64(0), reader.GetDecimal(1)), (counters.Events, counters.CostUsd));
+        Assert.Equal(5, counters.Events);
     }
 
     private static async Task RetryAsync(Func<Task> append)
