@@ -16,7 +16,8 @@ public sealed partial class PricingCatalogSource(
     ILogger<PricingCatalogSource> logger)
 {
     private const string SelectSql = """
-        select model, effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok
+        select model, effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok,
+               reasoning_per_mtok, tiers::text, source
           from model_prices
         """;
 
@@ -68,17 +69,31 @@ public sealed partial class PricingCatalogSource(
         var prices = new List<ModelPrice>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            prices.Add(new ModelPrice(
-                reader.GetString(0),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
-                reader.GetDecimal(2),
-                reader.GetDecimal(3),
-                reader.IsDBNull(4) ? null : reader.GetDecimal(4),
-                reader.IsDBNull(5) ? null : reader.GetDecimal(5),
-                "table"));
+            prices.Add(ReadPrice(reader, 0, "table"));
         }
 
         return prices;
+    }
+
+    /// <summary>
+    /// A price row from ordinal <paramref name="o"/> on: model, effective_from, the five rates, tiers as text and
+    /// source — the columns <c>model_prices</c> and <c>tenant_model_prices</c> share.
+    /// </summary>
+    public static ModelPrice ReadPrice(Npgsql.NpgsqlDataReader reader, int o, string layer)
+    {
+        var model = reader.GetString(o);
+        var from = new DateTimeOffset(reader.GetFieldValue<DateTime>(o + 1), TimeSpan.Zero);
+        return new ModelPrice(
+            model,
+            from,
+            reader.GetDecimal(o + 2),
+            reader.GetDecimal(o + 3),
+            reader.IsDBNull(o + 4) ? null : reader.GetDecimal(o + 4),
+            reader.IsDBNull(o + 5) ? null : reader.GetDecimal(o + 5),
+            layer,
+            reader.IsDBNull(o + 6) ? null : reader.GetDecimal(o + 6),
+            PriceTierSetting.ParseList(reader.GetString(o + 7), $"{layer}/{model}@{from:yyyy-MM-dd'T'HH:mm:ss'Z'}"),
+            reader.IsDBNull(o + 8) ? null : reader.GetString(o + 8));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "model_prices could not be read; pricing with the previous catalog")]
