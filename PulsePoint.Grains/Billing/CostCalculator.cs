@@ -1,5 +1,6 @@
 using System.Globalization;
 using PulsePoint.Events;
+using PulsePoint.Tenancy;
 
 namespace PulsePoint.Billing;
 
@@ -23,7 +24,7 @@ public static class CostCalculator
     /// rather than billed for part of its tokens. <paramref name="reasoningTokens"/> are a part of
     /// <paramref name="outputTokens"/>, priced at the reasoning rate where the model has one. A model with
     /// long-context tiers prices the whole request at the tier its prompt size (input + cache-read +
-    /// cache-write tokens) falls in.
+    /// cache-write tokens) falls in. With <paramref name="tenant"/>, its negotiated price wins where it has one.
     /// </remarks>
     public static AiCost Price(
         PricingCatalog catalog,
@@ -35,7 +36,8 @@ public static class CostCalculator
         long cacheWriteTokens,
         decimal? callerCostUsd,
         long? totalTokens = null,
-        long reasoningTokens = 0)
+        long reasoningTokens = 0,
+        TenantId? tenant = null)
     {
         if (callerCostUsd is { } given)
         {
@@ -55,7 +57,7 @@ public static class CostCalculator
             return Unpriced($"{reasoningTokens} reasoning tokens do not fit in the {outputTokens} output tokens they are a part of");
         }
 
-        var price = catalog.Find(model, at);
+        var price = catalog.Find(model, at, tenant);
         if (price is null)
         {
             return Unpriced(string.IsNullOrWhiteSpace(model)

@@ -5,9 +5,11 @@ using PulsePoint.Storage;
 namespace PulsePoint.Billing;
 
 /// <summary>
-/// Builds the <see cref="PricingCatalog"/> from its three layers and caches it for
-/// <see cref="BillingOptions.PricingRefreshPeriod"/>, so an operator's row in <c>model_prices</c> takes
-/// effect within that period without a restart. If the table cannot be read, the last catalog is kept.
+/// Builds the <see cref="PricingCatalog"/> from its three layers and the tenants' negotiated prices, and caches it for
+/// <see cref="BillingOptions.PricingRefreshPeriod"/>, so an operator's row in <c>model_prices</c> or
+/// <c>tenant_model_prices</c> takes effect within that period without a restart. If a table cannot be read, the last
+/// catalog is kept. The negotiated prices of every tenant are read as the pipeline role (it bypasses RLS): the
+/// catalog prices the event sink's batches, which mix tenants.
 /// </summary>
 public sealed partial class PricingCatalogSource(
     DataSources dataSources,
@@ -25,7 +27,7 @@ public sealed partial class PricingCatalogSource(
     private PricingCatalog? _catalog;
     private long _loadedAt;
 
-    /// <summary>The current catalog: file, then configuration, then table.</summary>
+    /// <summary>The current catalog: file, then configuration, then table; tenants' negotiated prices above them.</summary>
     public async Task<PricingCatalog> GetAsync(CancellationToken cancellationToken = default)
     {
         if (_catalog is { } cached && time.GetElapsedTime(_loadedAt) < options.Value.PricingRefreshPeriod)
@@ -45,7 +47,8 @@ public sealed partial class PricingCatalogSource(
             try
             {
                 var table = await ReadTableAsync(cancellationToken);
-                _catalog = new PricingCatalog(PricingFile.Default, configured, table);
+                var negotiated = await ModelPriceTable.ReadAllTenantsAsync(dataSources.Pipeline, cancellationToken);
+                _catalog = new PricingCatalog(negotiated, PricingFile.Default, configured, table);
                 _loadedAt = time.GetTimestamp();
             }
             catch (Exception e) when (_catalog is not null && e is Npgsql.NpgsqlException or TimeoutException)

@@ -48,7 +48,7 @@ public sealed record UsageRecord(
         var cacheRead = e.TokensCacheRead ?? 0;
         var cacheWrite = e.TokensCacheWrite ?? 0;
         var reasoning = e.TokensReasoning ?? 0;
-        var cost = CostCalculator.Price(catalog, e.AiModel, e.Timestamp, input, output, cacheRead, cacheWrite, e.CostUsd, e.TokensUsed, reasoning);
+        var cost = CostCalculator.Price(catalog, e.AiModel, e.Timestamp, input, output, cacheRead, cacheWrite, e.CostUsd, e.TokensUsed, reasoning, e.TenantId);
         return new UsageRecord(
             e.TenantId,
             e.EventId,

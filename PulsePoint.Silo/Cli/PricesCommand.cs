@@ -11,10 +11,11 @@ public static class PricesCommand
 {
     public static Command Create()
     {
-        var command = new Command("prices", "the pricing catalog: import a LiteLLM or PulsePoint price file, list the prices in force; see docs/billing.md")
+        var command = new Command("prices", "the pricing catalog: import a LiteLLM or PulsePoint price file, list the prices in force, set a tenant's negotiated prices; see docs/billing.md")
         {
             PricesImportVerb.Create(),
             PricesListVerb.Create(),
+            PricesOverrideVerb.Create(),
         };
         return command;
     }

@@ -110,7 +110,7 @@ public sealed class UsageLedgerTests
                 new ModelPriceSetting { Model = "claude-3-sonnet", EffectiveFrom = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), InputPerMTok = 2.5m, OutputPerMTok = 12.5m },
             },
         };
-        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = TestDatabase.Application }));
+        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = TestDatabase.Application, Pipeline = TestDatabase.Pipeline }));
         var source = new PricingCatalogSource(sources, Options.Create(options), TimeProvider.System, NullLogger<PricingCatalogSource>.Instance);
 
         var before = await source.GetAsync();
