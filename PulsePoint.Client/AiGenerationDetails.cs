@@ -15,6 +15,9 @@ public sealed record AiGenerationDetails
     /// <summary>Input tokens written to the provider's prompt cache.</summary>
     public long? TokensCacheWrite { get; init; }
 
+    /// <summary>Of the output tokens, those the model spent reasoning (a part of <c>tokensOutput</c>, not added to it).</summary>
+    public long? TokensReasoning { get; init; }
+
     /// <summary>The cost when the caller knows it (at most 12 decimal places); null lets billing price the tokens from its catalog.</summary>
     public decimal? CostUsd { get; init; }
 

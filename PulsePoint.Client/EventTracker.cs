@@ -158,6 +158,7 @@ public sealed class EventTracker
             TokensOutput = tokensOutput,
             TokensCacheRead = d.TokensCacheRead,
             TokensCacheWrite = d.TokensCacheWrite,
+            TokensReasoning = d.TokensReasoning,
             DurationMs = Milliseconds(duration, nameof(duration)),
             CostUsd = d.CostUsd,
             AccuracyScore = d.AccuracyScore,

@@ -97,4 +97,11 @@ public sealed record StructuredEvent
 
     /// <summary>Named string values beyond the fixed fields; at most 32, see <see cref="StructuredEventValidator"/>.</summary>
     [Id(26)] public EventAttributes? Attributes { get; init; }
+
+    /// <summary>
+    /// Of <see cref="TokensOutput"/>, the reasoning ("thinking") tokens: a part of the output count, not an addition
+    /// to it (OpenAI's <c>completion_tokens_details.reasoning_tokens</c>). Billing prices them at the model's reasoning
+    /// rate where it has one, else at its output rate.
+    /// </summary>
+    [Id(27)] public long? TokensReasoning { get; init; }
 }

@@ -65,6 +65,12 @@ public static partial class StructuredEventValidator
         if (BadTokens(e.TokensOutput)) return new(nameof(e.TokensOutput), TokenRule);
         if (BadTokens(e.TokensCacheRead)) return new(nameof(e.TokensCacheRead), TokenRule);
         if (BadTokens(e.TokensCacheWrite)) return new(nameof(e.TokensCacheWrite), TokenRule);
+        if (BadTokens(e.TokensReasoning)) return new(nameof(e.TokensReasoning), TokenRule);
+        if (e.TokensReasoning > (e.TokensOutput ?? 0))
+        {
+            return new(nameof(e.TokensReasoning), "must be at most TokensOutput: reasoning tokens are a part of the output tokens, not an addition to them");
+        }
+
         if ((e.TokensInput ?? 0) + (e.TokensOutput ?? 0) + (e.TokensCacheRead ?? 0) + (e.TokensCacheWrite ?? 0) > MaxTokens)
         {
             return new(nameof(e.TokensInput), string.Create(CultureInfo.InvariantCulture, $"plus the output, cache-read and cache-write tokens must be at most {MaxTokens:N0}"));

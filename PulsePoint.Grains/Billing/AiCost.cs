@@ -5,12 +5,13 @@ namespace PulsePoint.Billing;
 /// (it is never split in proportion to tokens), or the event is unpriced.
 /// </summary>
 /// <param name="InputUsd">Input tokens' cost.</param>
-/// <param name="OutputUsd">Output tokens' cost.</param>
+/// <param name="OutputUsd">Output tokens' cost, reasoning tokens included.</param>
 /// <param name="CacheReadUsd">Cache-read tokens' cost.</param>
 /// <param name="CacheWriteUsd">Cache-write tokens' cost.</param>
-/// <param name="TotalUsd">Null exactly when <see cref="Unpriced"/>.</param>
-/// <param name="PriceSource"><c>caller</c>, <c>catalog:&lt;version&gt;</c> or <c>unpriced</c>.</param>
+/// <param name="TotalUsd">Null exactly when <see cref="Unpriced"/>; the sum of the four parts when they are computed.</param>
+/// <param name="PriceSource"><c>caller</c>, <c>catalog:&lt;version&gt;</c> (with the long-context tier, if one applied) or <c>unpriced</c>.</param>
 /// <param name="UnpricedReason">Why it could not be priced, or null.</param>
+/// <param name="ReasoningUsd">Of <see cref="OutputUsd"/>, the reasoning tokens' cost.</param>
 public sealed record AiCost(
     decimal? InputUsd,
     decimal? OutputUsd,
@@ -18,7 +19,8 @@ public sealed record AiCost(
     decimal? CacheWriteUsd,
     decimal? TotalUsd,
     string PriceSource,
-    string? UnpricedReason)
+    string? UnpricedReason,
+    decimal? ReasoningUsd = null)
 {
     public bool Unpriced => TotalUsd is null;
 }

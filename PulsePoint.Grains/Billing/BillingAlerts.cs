@@ -43,9 +43,15 @@ public static class BillingAlerts
             ("denied_estimate_usd", Text(estimateUsd))),
         []);
 
-    /// <summary>AI events of <paramref name="line"/>'s model could not be priced on <paramref name="day"/>.</summary>
+    /// <summary>
+    /// The key that makes model names one model for <c>cost.unpriced</c>: trimmed and lower-case, as the pricing catalog
+    /// matches them (an event naming <c>GPT-X</c> and one naming <c>gpt-x</c> are unpriced for the same reason).
+    /// </summary>
+    public static string ModelKey(string model) => model.Trim().ToLowerInvariant();
+
+    /// <summary>AI events of <paramref name="line"/>'s model could not be priced on <paramref name="day"/> (seen that day, whatever their timestamps).</summary>
     public static Alert Unpriced(TenantId tenant, DateOnly day, UsageLine line, DateTimeOffset now) => new(
-        DerivedEventId.Of($"pulsepoint/alert/cost.unpriced/{tenant}/{Day(day)}/{line.Model}"),
+        DerivedEventId.Of($"pulsepoint/alert/cost.unpriced/{tenant}/{Day(day)}/{ModelKey(line.Model)}"),
         AlertKinds.CostUnpriced,
         day,
         EventSeverity.Warning,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PulsePoint.Events;
+using PulsePoint.Tenancy;
 
 namespace PulsePoint.Billing;
 
@@ -20,7 +21,10 @@ public static class CostCalculator
     /// <remarks>
     /// <paramref name="totalTokens"/> is the total the event reported, if any. Tokens beyond the four kinds
     /// given have no rate: an event whose total exceeds their sum (or that gave only a total) is unpriced
-    /// rather than billed for part of its tokens.
+    /// rather than billed for part of its tokens. <paramref name="reasoningTokens"/> are a part of
+    /// <paramref name="outputTokens"/>, priced at the reasoning rate where the model has one. A model with
+    /// long-context tiers prices the whole request at the tier its prompt size (input + cache-read +
+    /// cache-write tokens) falls in. With <paramref name="tenant"/>, its negotiated price wins where it has one.
     /// </remarks>
     public static AiCost Price(
         PricingCatalog catalog,
@@ -31,7 +35,9 @@ public static class CostCalculator
         long cacheReadTokens,
         long cacheWriteTokens,
         decimal? callerCostUsd,
-        long? totalTokens = null)
+        long? totalTokens = null,
+        long reasoningTokens = 0,
+        TenantId? tenant = null)
     {
         if (callerCostUsd is { } given)
         {
@@ -46,7 +52,12 @@ public static class CostCalculator
                 : $"the total of {total} tokens is {total - split} more than the input, output and cache tokens given, which alone have rates");
         }
 
-        var price = catalog.Find(model, at);
+        if (reasoningTokens < 0 || reasoningTokens > outputTokens)
+        {
+            return Unpriced($"{reasoningTokens} reasoning tokens do not fit in the {outputTokens} output tokens they are a part of");
+        }
+
+        var price = catalog.Find(model, at, tenant);
         if (price is null)
         {
             return Unpriced(string.IsNullOrWhiteSpace(model)
@@ -54,21 +65,26 @@ public static class CostCalculator
                 : $"no price for model '{model}' at {at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
         }
 
-        if (cacheReadTokens > 0 && price.CacheReadPerMTok is null)
+        var prompt = inputTokens + cacheReadTokens + cacheWriteTokens;
+        var tier = price.TierFor(prompt);
+        var rates = tier ?? new PriceTier(0, price.InputPerMTok, price.OutputPerMTok, price.CacheReadPerMTok, price.CacheWritePerMTok, price.ReasoningPerMTok);
+        var version = tier is null ? price.Version : string.Create(CultureInfo.InvariantCulture, $"{price.Version} (prompt > {tier.AboveInputTokens})");
+        if (cacheReadTokens > 0 && rates.CacheReadPerMTok is null)
         {
-            return Unpriced($"no cache-read price for model '{price.Model}' ({price.Version})");
+            return Unpriced($"no cache-read price for model '{price.Model}' ({version})");
         }
 
-        if (cacheWriteTokens > 0 && price.CacheWritePerMTok is null)
+        if (cacheWriteTokens > 0 && rates.CacheWritePerMTok is null)
         {
-            return Unpriced($"no cache-write price for model '{price.Model}' ({price.Version})");
+            return Unpriced($"no cache-write price for model '{price.Model}' ({version})");
         }
 
-        var input = Cost(inputTokens, price.InputPerMTok);
-        var output = Cost(outputTokens, price.OutputPerMTok);
-        var cacheRead = Cost(cacheReadTokens, price.CacheReadPerMTok ?? 0m);
-        var cacheWrite = Cost(cacheWriteTokens, price.CacheWritePerMTok ?? 0m);
-        return new AiCost(input, output, cacheRead, cacheWrite, input + output + cacheRead + cacheWrite, "catalog:" + price.Version, null);
+        var input = Cost(inputTokens, rates.InputPerMTok);
+        var reasoning = Cost(reasoningTokens, rates.ReasoningPerMTok ?? rates.OutputPerMTok);
+        var output = Cost(outputTokens - reasoningTokens, rates.OutputPerMTok) + reasoning;
+        var cacheRead = Cost(cacheReadTokens, rates.CacheReadPerMTok ?? 0m);
+        var cacheWrite = Cost(cacheWriteTokens, rates.CacheWritePerMTok ?? 0m);
+        return new AiCost(input, output, cacheRead, cacheWrite, input + output + cacheRead + cacheWrite, "catalog:" + version, null, reasoning);
     }
 
     /// <summary>

@@ -5,9 +5,11 @@ using PulsePoint.Storage;
 namespace PulsePoint.Billing;
 
 /// <summary>
-/// Builds the <see cref="PricingCatalog"/> from its three layers and caches it for
-/// <see cref="BillingOptions.PricingRefreshPeriod"/>, so an operator's row in <c>model_prices</c> takes
-/// effect within that period without a restart. If the table cannot be read, the last catalog is kept.
+/// Builds the <see cref="PricingCatalog"/> from its three layers and the tenants' negotiated prices, and caches it for
+/// <see cref="BillingOptions.PricingRefreshPeriod"/>, so an operator's row in <c>model_prices</c> or
+/// <c>tenant_model_prices</c> takes effect within that period without a restart. If a table cannot be read, the last
+/// catalog is kept. The negotiated prices of every tenant are read as the pipeline role (it bypasses RLS): the
+/// catalog prices the event sink's batches, which mix tenants.
 /// </summary>
 public sealed partial class PricingCatalogSource(
     DataSources dataSources,
@@ -16,7 +18,8 @@ public sealed partial class PricingCatalogSource(
     ILogger<PricingCatalogSource> logger)
 {
     private const string SelectSql = """
-        select model, effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok
+        select model, effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok,
+               reasoning_per_mtok, tiers::text, source
           from model_prices
         """;
 
@@ -24,7 +27,7 @@ public sealed partial class PricingCatalogSource(
     private PricingCatalog? _catalog;
     private long _loadedAt;
 
-    /// <summary>The current catalog: file, then configuration, then table.</summary>
+    /// <summary>The current catalog: file, then configuration, then table; tenants' negotiated prices above them.</summary>
     public async Task<PricingCatalog> GetAsync(CancellationToken cancellationToken = default)
     {
         if (_catalog is { } cached && time.GetElapsedTime(_loadedAt) < options.Value.PricingRefreshPeriod)
@@ -44,7 +47,8 @@ public sealed partial class PricingCatalogSource(
             try
             {
                 var table = await ReadTableAsync(cancellationToken);
-                _catalog = new PricingCatalog(PricingFile.Default, configured, table);
+                var negotiated = await ModelPriceTable.ReadAllTenantsAsync(dataSources.Pipeline, cancellationToken);
+                _catalog = new PricingCatalog(negotiated, PricingFile.Default, configured, table);
                 _loadedAt = time.GetTimestamp();
             }
             catch (Exception e) when (_catalog is not null && e is Npgsql.NpgsqlException or TimeoutException)
@@ -68,17 +72,31 @@ public sealed partial class PricingCatalogSource(
         var prices = new List<ModelPrice>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            prices.Add(new ModelPrice(
-                reader.GetString(0),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
-                reader.GetDecimal(2),
-                reader.GetDecimal(3),
-                reader.IsDBNull(4) ? null : reader.GetDecimal(4),
-                reader.IsDBNull(5) ? null : reader.GetDecimal(5),
-                "table"));
+            prices.Add(ReadPrice(reader, 0, "table"));
         }
 
         return prices;
+    }
+
+    /// <summary>
+    /// A price row from ordinal <paramref name="o"/> on: model, effective_from, the five rates, tiers as text and
+    /// source — the columns <c>model_prices</c> and <c>tenant_model_prices</c> share.
+    /// </summary>
+    public static ModelPrice ReadPrice(Npgsql.NpgsqlDataReader reader, int o, string layer)
+    {
+        var model = reader.GetString(o);
+        var from = new DateTimeOffset(reader.GetFieldValue<DateTime>(o + 1), TimeSpan.Zero);
+        return new ModelPrice(
+            model,
+            from,
+            reader.GetDecimal(o + 2),
+            reader.GetDecimal(o + 3),
+            reader.IsDBNull(o + 4) ? null : reader.GetDecimal(o + 4),
+            reader.IsDBNull(o + 5) ? null : reader.GetDecimal(o + 5),
+            layer,
+            reader.IsDBNull(o + 6) ? null : reader.GetDecimal(o + 6),
+            PriceTierSetting.ParseList(reader.GetString(o + 7), $"{layer}/{model}@{from:yyyy-MM-dd'T'HH:mm:ss'Z'}"),
+            reader.IsDBNull(o + 8) ? null : reader.GetString(o + 8));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "model_prices could not be read; pricing with the previous catalog")]

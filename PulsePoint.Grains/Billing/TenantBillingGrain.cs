@@ -77,7 +77,8 @@ internal sealed partial class TenantBillingGrain(
         {
             Add(batch, today);
             PruneUsage(today);
-            await RaiseAlertsAsync(today);
+            // Unpriced lines of any day count: a late event of an older day still flags its model today.
+            await RaiseAlertsAsync(today, arrived: batch.Lines);
         }
     }
 
@@ -348,7 +349,7 @@ internal sealed partial class TenantBillingGrain(
     /// the alert is about, so a resend is stored once. With <paramref name="resolveThresholds"/> (the threshold
     /// changed), today's threshold alerts the spend no longer reaches are resolved first, and may be raised again.
     /// </summary>
-    private async Task RaiseAlertsAsync(DateOnly today, bool resolveThresholds = false)
+    private async Task RaiseAlertsAsync(DateOnly today, bool resolveThresholds = false, IReadOnlyList<UsageLine>? arrived = null)
     {
         var state = alertState.State;
         var changed = RollAlertDay(state, today);
@@ -371,15 +372,25 @@ internal sealed partial class TenantBillingGrain(
         state.Unsent.AddRange(alerts);
         state.Unrecorded.AddRange(alerts.Select(BillingAlerts.Threshold));
 
+        // One alert per model and day: a model is the same in any letter case (the catalog matches it so), and a line
+        // of today's counters and a late line of an older day that arrived now are the same model too.
         var unpriced = (_usage.GetValueOrDefault(today)?.Values ?? Enumerable.Empty<UsageLine>())
-            .Where(l => l.UnpricedEvents > 0 && !state.UnpricedModels.ContainsKey(l.Model))
-            .OrderBy(l => l.Model, StringComparer.Ordinal)
+            .Concat(arrived?.Where(l => l.Day != today) ?? [])
+            .Where(l => l.UnpricedEvents > 0)
+            .GroupBy(l => BillingAlerts.ModelKey(l.Model))
+            .Where(g => !state.UnpricedModels.ContainsKey(g.Key))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Take(Math.Max(0, BillingAlerts.MaxUnpricedModelsPerDay - state.UnpricedModels.Count))
-            .Select(l => BillingAlerts.Unpriced(_tenant, today, l, now))
+            .Select(g => BillingAlerts.Unpriced(_tenant, today, g.Aggregate((a, b) => a with
+            {
+                Events = a.Events + b.Events,
+                TotalTokens = a.TotalTokens + b.TotalTokens,
+                UnpricedEvents = a.UnpricedEvents + b.UnpricedEvents,
+            }), now))
             .ToArray();
         foreach (var alert in unpriced)
         {
-            state.UnpricedModels[alert.Details["model"]] = alert.Id;
+            state.UnpricedModels[BillingAlerts.ModelKey(alert.Details["model"])] = alert.Id;
         }
 
         state.Unrecorded.AddRange(unpriced);

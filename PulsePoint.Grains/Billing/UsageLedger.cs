@@ -18,7 +18,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         tenant_id, event_id, brand_id, model, operation,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
         input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd,
-        price_source, unpriced, recorded_at, budget_reservation_id
+        price_source, unpriced, recorded_at, budget_reservation_id, reasoning_tokens, reasoning_cost_usd
         """;
 
     // The records as rows, in the order AddRecords binds them.
@@ -26,11 +26,11 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
                $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
                $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[],
-               $16::text[], $17::timestamptz[], $18::uuid[])
+               $16::text[], $17::timestamptz[], $18::uuid[], $19::bigint[], $20::numeric[])
             as u(tenant_id, event_id, brand_id, model, operation,
                  input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
                  input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost,
-                 price_source, recorded_at, budget_reservation_id)
+                 price_source, recorded_at, budget_reservation_id, reasoning_tokens, reasoning_cost)
         """;
 
     // ON CONFLICT on the (tenant_id, event_id) key: a retry never bills twice; the row is the billing
@@ -44,7 +44,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
                u.model, u.operation,
                u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
                u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
-               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id
+               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id, u.reasoning_tokens, u.reasoning_cost
           from
         """ + " " + Records + """
         on conflict (tenant_id, event_id) do nothing
@@ -59,7 +59,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         select u.tenant_id, u.event_id, u.brand_id, u.model, u.operation,
                u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
                u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
-               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id
+               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id, u.reasoning_tokens, u.reasoning_cost
           from
         """ + " " + Records;
 
@@ -259,5 +259,7 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         parameters.AddArray(NpgsqlDbType.Text, records.Select(r => r.Cost.PriceSource));
         parameters.AddArray(NpgsqlDbType.TimestampTz, records.Select(r => r.RecordedAt.ToUniversalTime()));
         parameters.AddArray(NpgsqlDbType.Uuid, records.Select(r => r.BudgetReservationId));
+        parameters.AddArray(NpgsqlDbType.Bigint, records.Select(r => r.ReasoningTokens));
+        parameters.AddArray(NpgsqlDbType.Numeric, records.Select(r => r.Cost.ReasoningUsd));
     }
 }

@@ -3,7 +3,10 @@ using PulsePoint.Tenancy;
 
 namespace PulsePoint.Billing;
 
-/// <summary>One row of <c>ai_token_usage</c>: an AI event's tokens and its priced cost.</summary>
+/// <summary>
+/// One row of <c>ai_token_usage</c>: an AI event's tokens and its priced cost. <see cref="ReasoningTokens"/> are a part
+/// of <see cref="OutputTokens"/>.
+/// </summary>
 public sealed record UsageRecord(
     TenantId Tenant,
     Guid EventId,
@@ -17,7 +20,8 @@ public sealed record UsageRecord(
     long TotalTokens,
     AiCost Cost,
     DateTimeOffset RecordedAt,
-    Guid? BudgetReservationId = null)
+    Guid? BudgetReservationId = null,
+    long ReasoningTokens = 0)
 {
     /// <summary>The model column's value for an AI event that names no model (it is then unpriced).</summary>
     public const string UnknownModel = "unknown";
@@ -34,7 +38,7 @@ public sealed record UsageRecord(
     {
         if (e.Category != EventCategory.AiOperations
             || (e.AiModel is null && e.TokensInput is null && e.TokensOutput is null && e.TokensCacheRead is null
-                && e.TokensCacheWrite is null && e.TokensUsed is null && e.CostUsd is null))
+                && e.TokensCacheWrite is null && e.TokensReasoning is null && e.TokensUsed is null && e.CostUsd is null))
         {
             return null;
         }
@@ -43,7 +47,8 @@ public sealed record UsageRecord(
         var output = e.TokensOutput ?? 0;
         var cacheRead = e.TokensCacheRead ?? 0;
         var cacheWrite = e.TokensCacheWrite ?? 0;
-        var cost = CostCalculator.Price(catalog, e.AiModel, e.Timestamp, input, output, cacheRead, cacheWrite, e.CostUsd, e.TokensUsed);
+        var reasoning = e.TokensReasoning ?? 0;
+        var cost = CostCalculator.Price(catalog, e.AiModel, e.Timestamp, input, output, cacheRead, cacheWrite, e.CostUsd, e.TokensUsed, reasoning, e.TenantId);
         return new UsageRecord(
             e.TenantId,
             e.EventId,
@@ -57,7 +62,8 @@ public sealed record UsageRecord(
             e.TokensUsed ?? input + output + cacheRead + cacheWrite,
             cost,
             e.Timestamp.ToUniversalTime(),
-            e.BudgetReservationId);
+            e.BudgetReservationId,
+            reasoning);
     }
 
     /// <summary>This record as a one-event usage line.</summary>

@@ -269,6 +269,7 @@ public sealed partial class BigQueryDestination : IEventDestination
         ("schema_version", "INT64", true),
         ("budget_reservation_id", "STRING", false),
         ("attributes", "STRING", false),
+        ("tokens_reasoning", "INT64", false),
     ];
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "BigQuery: {Count} rows inserted into {Dataset}")]

@@ -35,6 +35,7 @@ public static class EventJson
         if (e.TokensOutput is { } output) json.WriteNumber("tokens_output", output);
         if (e.TokensCacheRead is { } cacheRead) json.WriteNumber("tokens_cache_read", cacheRead);
         if (e.TokensCacheWrite is { } cacheWrite) json.WriteNumber("tokens_cache_write", cacheWrite);
+        if (e.TokensReasoning is { } reasoning) json.WriteNumber("tokens_reasoning", reasoning);
         // Money as a decimal string, never through a double (BigQuery BIGNUMERIC accepts the string form).
         if (e.CostUsd is { } cost) json.WriteString("cost_usd", cost.ToString(CultureInfo.InvariantCulture));
         if (e.AccuracyScore is { } accuracy) json.WriteNumber("accuracy_score", accuracy);
@@ -129,6 +130,7 @@ public static class EventJson
                 case "tokens_output": e = e with { TokensOutput = Integer(v, nameof(e.TokensOutput)) }; break;
                 case "tokens_cache_read": e = e with { TokensCacheRead = Integer(v, nameof(e.TokensCacheRead)) }; break;
                 case "tokens_cache_write": e = e with { TokensCacheWrite = Integer(v, nameof(e.TokensCacheWrite)) }; break;
+                case "tokens_reasoning": e = e with { TokensReasoning = Integer(v, nameof(e.TokensReasoning)) }; break;
                 case "cost_usd": e = e with { CostUsd = Money(v, nameof(e.CostUsd)) }; break;
                 case "accuracy_score": e = e with { AccuracyScore = Number(v, nameof(e.AccuracyScore)) }; break;
                 case "was_cached":

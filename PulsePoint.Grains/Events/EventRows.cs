@@ -13,10 +13,10 @@ public static class EventRows
         "tenant_id, event_id, occurred_at, request_id, user_id, brand_id, category, event_type, severity, status, " +
         "duration_ms, cpu_time_ms, tokens_used, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, " +
         "cost_usd, accuracy_score, was_cached, fallback_used, error_code, error_message, ai_model, schema_version, " +
-        "budget_reservation_id, attributes";
+        "budget_reservation_id, attributes, tokens_reasoning";
 
     /// <summary>How many <see cref="EventColumns"/> there are: the ordinal of the first column after them.</summary>
-    public const int EventColumnCount = 27;
+    public const int EventColumnCount = 28;
 
     public const string CopySql =
         "copy observability_events (" + EventColumns + ", shard, position, batch_size) from stdin (format binary)";
@@ -51,6 +51,7 @@ public static class EventRows
         await copy.WriteAsync(e.SchemaVersion, NpgsqlDbType.Integer, ct);
         await copy.WriteNullableAsync(e.BudgetReservationId, NpgsqlDbType.Uuid, ct);
         await copy.WriteNullableAsync(e.Attributes?.ToJson(), NpgsqlDbType.Jsonb, ct);
+        await copy.WriteNullableAsync(e.TokensReasoning, NpgsqlDbType.Bigint, ct);
         await copy.WriteAsync(shard, NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(position, NpgsqlDbType.Bigint, ct);
         await copy.WriteAsync(batchSize, NpgsqlDbType.Integer, ct);
@@ -86,6 +87,7 @@ public static class EventRows
         SchemaVersion = r.GetInt32(o + 24),
         BudgetReservationId = r.IsDBNull(o + 25) ? null : r.GetGuid(o + 25),
         Attributes = r.IsDBNull(o + 26) ? null : EventAttributes.FromJson(r.GetString(o + 26)),
+        TokensReasoning = Value<long>(r, o + 27),
     };
 
     /// <summary>
@@ -120,6 +122,8 @@ public static class EventRows
         ["cache_read_tokens"] = nameof(StructuredEvent.TokensCacheRead),
         ["tokens_cache_write"] = nameof(StructuredEvent.TokensCacheWrite),
         ["cache_write_tokens"] = nameof(StructuredEvent.TokensCacheWrite),
+        ["tokens_reasoning"] = nameof(StructuredEvent.TokensReasoning),
+        ["reasoning_tokens"] = nameof(StructuredEvent.TokensReasoning),
         ["cost_usd"] = nameof(StructuredEvent.CostUsd),
         ["total_cost_usd"] = nameof(StructuredEvent.CostUsd),
         ["accuracy_score"] = nameof(StructuredEvent.AccuracyScore),

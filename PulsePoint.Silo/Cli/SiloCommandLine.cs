@@ -31,6 +31,7 @@ public static class SiloCommandLine
         ReconcileVerb.Create(),
         ChannelsVerb.Create(),
         KeysCommand.Create(),
+        PricesCommand.Create(),
         HelpVerb.Create(),
     ];
 

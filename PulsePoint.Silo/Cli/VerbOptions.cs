@@ -70,6 +70,33 @@ public static class VerbOptions
                 $"must be a number of seconds from 0 to {max.ToString(CultureInfo.InvariantCulture)}") ?? defaultValue.TotalSeconds,
     };
 
+    /// <summary>A UTC instant: a date (midnight UTC) or an RFC 3339 time; <paramref name="required"/> or absent (null).</summary>
+    public static Option<DateTimeOffset?> Instant(string name, string description, bool required) => new(name)
+    {
+        Description = description,
+        HelpName = "YYYY-MM-DD",
+        Required = required,
+        CustomParser = result => Parse<DateTimeOffset>(result, ParseInstant, "must be a date like 2026-12-01 or a time like 2026-12-01T00:00:00Z"),
+    };
+
+    /// <summary>A price in USD per million tokens: a non-negative decimal, read exactly; absent (null) unless <paramref name="required"/>.</summary>
+    public static Option<decimal?> Price(string name, string description, bool required) => new(name)
+    {
+        Description = description,
+        HelpName = "USD",
+        Required = required,
+        CustomParser = result => Parse<decimal>(result,
+            text => decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd) ? usd : null,
+            "must be a decimal number of USD per million tokens, like 2.5"),
+    };
+
+    /// <summary>A date (midnight UTC) or an RFC 3339 time with an offset, or null.</summary>
+    public static DateTimeOffset? ParseInstant(string? text) =>
+        ParseDay(text) is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+        : text is { Length: > 10 } && text.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var at) ? at
+        : null;
+
     /// <summary>A day as YYYY-MM-DD, or null.</summary>
     public static DateOnly? ParseDay(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;

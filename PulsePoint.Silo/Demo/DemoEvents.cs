@@ -10,7 +10,7 @@ namespace PulsePoint.Silo.Demo;
 /// </summary>
 internal sealed class DemoEvents(Random random)
 {
-    private static readonly string[] Models = ["claude-3-sonnet", "claude-3-haiku", "claude-3-5-sonnet", "demo-experimental-model"];
+    private static readonly string[] Models = ["claude-3-sonnet", "claude-3-haiku", "claude-haiku-4-5", "demo-experimental-model"];
     private static readonly string[] Routes = ["api.brand_summary", "api.answer_question", "api.list_orders"];
 
     /// <summary>One AI answer and one API request of <paramref name="tenant"/>, sometimes also an error.</summary>

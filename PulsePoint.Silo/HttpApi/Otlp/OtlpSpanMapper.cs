@@ -27,6 +27,8 @@ namespace PulsePoint.Silo.HttpApi.Otlp;
 /// </summary>
 public sealed class OtlpSpanMapper(EventTracker tracker)
 {
+    private const string ReasoningTokens = "gen_ai.usage.reasoning.output_tokens";
+
     /// <summary>The GenAI operations that are model calls: the ones that use (and bill) tokens.</summary>
     public static readonly IReadOnlySet<string> InferenceOperations = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -177,7 +179,7 @@ public sealed class OtlpSpanMapper(EventTracker tracker)
         }
 
         var tokens = new Dictionary<string, long>();
-        foreach (var key in new[] { "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_creation.input_tokens" })
+        foreach (var key in new[] { "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_creation.input_tokens", ReasoningTokens })
         {
             if (attributes.TryGetValue(key, out var value))
             {
@@ -214,6 +216,8 @@ public sealed class OtlpSpanMapper(EventTracker tracker)
             BrandId = brand,
             TokensCacheRead = tokens.ContainsKey("gen_ai.usage.cache_read.input_tokens") ? cacheRead : null,
             TokensCacheWrite = tokens.ContainsKey("gen_ai.usage.cache_creation.input_tokens") ? cacheCreation : null,
+            // A part of the output count, as the event's TokensReasoning is.
+            TokensReasoning = tokens.TryGetValue(ReasoningTokens, out var reasoning) ? reasoning : null,
             EventType = "ai." + Identifier(operation),
         });
         if (failed)

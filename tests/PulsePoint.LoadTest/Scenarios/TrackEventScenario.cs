@@ -16,7 +16,7 @@ public sealed class TrackEventScenario : Scenario
 {
     // Baseline rows use a shard no sink owns, so the outbox relays never read them (as in ingest).
     private const int BaselineShard = 100_001;
-    private static readonly string[] Models = ["claude-3-sonnet", "claude-3-haiku", "gpt-4o-mini"];
+    private static readonly string[] Models = ["claude-3-sonnet", "claude-3-haiku", "claude-haiku-4-5"];
 
     private readonly Func<TenantId, Random, DateTimeOffset, StructuredEvent> _make;
     private EventTracker? _tracker;

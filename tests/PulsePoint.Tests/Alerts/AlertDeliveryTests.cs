@@ -238,6 +238,27 @@ public sealed class AlertDeliveryTests(BillingClusterFixture fixture) : IAsyncLi
     }
 
     [Fact]
+    public async Task Unpriced_model_is_one_model_in_any_letter_case_and_a_late_event_still_flags_it_once_today()
+    {
+        var tenant = await TestTenants.CreateAsync(Client);
+        await Channels(tenant, g => g.AddAsync(new NewAlertChannel(AlertChannelKind.Webhook, "spelling") { Url = _receiver.BaseUrl + "/spelling" }));
+
+        await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "House-Model-C", 1, 1, Now), TestUsage.AiEvent(tenant, "house-model-c", 1, 1, Now));
+        await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "HOUSE-MODEL-C ", 1, 1, Now));
+        // Two days old: outside the counters (today and yesterday), yet its model has no price and nobody was told today.
+        await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "house-model-d", 7, 3, Now.AddDays(-2)));
+        await TestGrains.DeactivateAsync(Client, Client.GetGrain<ITenantBillingGrain>(tenant.Value));
+        await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "house-model-d", 1, 1, Now.AddDays(-2)), TestUsage.AiEvent(tenant, "House-Model-C", 1, 1, Now));
+
+        await _receiver.WaitForAsync("/spelling", 2);
+        await Task.Delay(1000);
+        var bodies = _receiver.To("/spelling").Select(Body).ToArray();
+        Assert.Equal(["house-model-c", "house-model-d"], bodies.Select(b => Detail(b, "model")!.ToLowerInvariant()).Order());
+        Assert.Equal("2", Detail(bodies.Single(b => Detail(b, "model")!.Equals("House-Model-C", StringComparison.OrdinalIgnoreCase)), "unpriced_events"));
+        Assert.Equal("10", Detail(bodies.Single(b => Detail(b, "model") == "house-model-d"), "tokens"));
+    }
+
+    [Fact]
     public async Task Raising_the_threshold_above_the_spend_resolves_the_alerts_it_no_longer_reaches()
     {
         var tenant = await TestTenants.CreateAsync(Client);

@@ -4,7 +4,7 @@ namespace PulsePoint.Tests.Billing;
 
 public sealed class CostCalculatorTests
 {
-    private static readonly PricingCatalog Shipped = new(PricingFile.Default);
+    private static readonly PricingCatalog Shipped = TestPrices.Catalog;
 
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
@@ -33,7 +33,7 @@ public sealed class CostCalculatorTests
         Assert.False(cost.Unpriced, name);
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), cost.TotalUsd);
         Assert.Equal(cost.TotalUsd, cost.InputUsd + cost.OutputUsd + cost.CacheReadUsd + cost.CacheWriteUsd);
-        Assert.StartsWith("catalog:file/", cost.PriceSource);
+        Assert.StartsWith("catalog:", cost.PriceSource);
     }
 
     [Fact]

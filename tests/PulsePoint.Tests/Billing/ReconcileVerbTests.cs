@@ -241,7 +241,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         await store.WriteAsync(shard, [TestUsage.AiEvent(phantom, "claude-3-sonnet", 2_000, 0)], await store.LastPositionAsync(shard, CancellationToken.None), CancellationToken.None);
         // A usage row without its event: the ledger bills what the event store does not have.
         var ledger = new UsageLedger(sources, app);
-        await ledger.InsertAsync([UsageRecord.FromEvent(TestUsage.AiEvent(unevented, "claude-3-sonnet", 0, 1_000), new PricingCatalog(PricingFile.Default))!]);
+        await ledger.InsertAsync([UsageRecord.FromEvent(TestUsage.AiEvent(unevented, "claude-3-sonnet", 0, 1_000), TestPrices.Catalog)!]);
         var output = new StringWriter();
 
         var code = await SiloCommandLine.RunAsync(

@@ -138,7 +138,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
         var tenant = await TestTenants.CreateAsync(Client);
         await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "claude-3-sonnet", 1_000_000, 0, Now)); // $3, counted
         // Committed while the sink lost PostgreSQL's answer: in the ledger, never handed to the grain.
-        var catalog = new PricingCatalog(PricingFile.Default);
+        var catalog = TestPrices.Catalog;
         await TestUsage.Ledger.InsertAsync([UsageRecord.FromEvent(TestUsage.AiEvent(tenant, "claude-3-sonnet", 2_000_000, 0, Now), catalog)!]);
         Assert.Equal(3m, (await Grain(tenant, g => g.GetCostCountersAsync())).CostUsd);
 
@@ -158,7 +158,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
         await DeactivateAsync(tenant);
         // The rows commit while no activation exists; the AddUsage call then activates the grain, whose
         // load already sees them: the call must not add them again.
-        var catalog = new PricingCatalog(PricingFile.Default);
+        var catalog = TestPrices.Catalog;
         var insert = await TestUsage.Ledger.InsertAsync([UsageRecord.FromEvent(TestUsage.AiEvent(tenant, "claude-3-sonnet", 1_000_000, 0, Now), catalog)!]);
         using (TenantScope.Begin(tenant))
         {

@@ -45,7 +45,7 @@ public static class TestUsage
     /// <summary>Prices and stores <paramref name="events"/> as one batch, then tells each tenant's grain once.</summary>
     public static async Task<UsageInsert> CommitBatchAsync(IGrainFactory grains, params StructuredEvent[] events)
     {
-        var catalog = new PricingCatalog(PricingFile.Default);
+        var catalog = TestPrices.Catalog;
         var records = events.Select(e => UsageRecord.FromEvent(e, catalog)!).ToArray();
         var insert = await Ledger.InsertAsync(records);
         foreach (var (tenant, batch) in insert.PerTenant())

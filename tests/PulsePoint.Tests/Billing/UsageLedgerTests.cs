@@ -11,7 +11,7 @@ namespace PulsePoint.Tests.Billing;
 /// <summary>ai_token_usage and model_prices on the real test database, with the real roles.</summary>
 public sealed class UsageLedgerTests
 {
-    private static readonly PricingCatalog Catalog = new(PricingFile.Default);
+    private static readonly PricingCatalog Catalog = TestPrices.Catalog;
 
     [Fact]
     public async Task UsageLedger_the_same_event_inserted_three_times_is_one_row()
@@ -68,7 +68,7 @@ public sealed class UsageLedgerTests
         Assert.Equal(
             [
                 (null, "caller", false, null, null, 0.25m),
-                (brand, "catalog:file/claude-3-5-sonnet@2024-06-01", false, 0.003m, 0.0015m, 0.0126m),
+                (brand, "catalog:config/claude-3-5-sonnet@2024-06-01", false, 0.003m, 0.0015m, 0.0126m),
                 // A brand the tenant does not have is stored as null rather than failing the batch.
                 (null, "unpriced", true, null, null, null),
             ],
@@ -110,7 +110,7 @@ public sealed class UsageLedgerTests
                 new ModelPriceSetting { Model = "claude-3-sonnet", EffectiveFrom = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), InputPerMTok = 2.5m, OutputPerMTok = 12.5m },
             },
         };
-        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = TestDatabase.Application }));
+        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = TestDatabase.Application, Pipeline = TestDatabase.Pipeline }));
         var source = new PricingCatalogSource(sources, Options.Create(options), TimeProvider.System, NullLogger<PricingCatalogSource>.Instance);
 
         var before = await source.GetAsync();

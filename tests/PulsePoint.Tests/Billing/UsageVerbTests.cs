@@ -15,7 +15,7 @@ public sealed class UsageVerbTests
         var (tenant, _) = await TenantRows.CreateTenantWithBrandAsync(new TenantDatabase(app), "Usage verb");
         var day1 = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
         var day2 = day1.AddDays(1);
-        var catalog = new PricingCatalog(PricingFile.Default);
+        var catalog = TestPrices.Catalog;
         await TestUsage.Ledger.InsertAsync(new[]
         {
             TestUsage.AiEvent(tenant, "claude-3-sonnet", 1_000, 500, day1),

@@ -69,7 +69,7 @@ public sealed class BigQueryDestinationTests
             ["event_id", "request_id", "tenant_id", "user_id", "brand_id", "category", "event_type", "severity", "status", "timestamp",
              "duration_ms", "cpu_time_ms", "tokens_used", "tokens_input", "tokens_output", "tokens_cache_read", "tokens_cache_write",
              "cost_usd", "accuracy_score", "was_cached", "fallback_used", "error_code", "error_message", "ai_model", "schema_version",
-             "budget_reservation_id", "attributes"],
+             "budget_reservation_id", "attributes", "tokens_reasoning"],
             fields);
         // Money to 12 decimal places: NUMERIC holds only 9.
         Assert.Equal("BIGNUMERIC", table["schema"]!["fields"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == "cost_usd")!["type"]!.GetValue<string>());

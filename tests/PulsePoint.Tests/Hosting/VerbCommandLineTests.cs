@@ -8,7 +8,7 @@ namespace PulsePoint.Tests.Hosting;
 /// </summary>
 public sealed class VerbCommandLineTests
 {
-    private static readonly string[] VerbNames = ["run", "migrate", "seed-demo", "usage", "report", "reconcile", "channels", "keys", "help"];
+    private static readonly string[] VerbNames = ["run", "migrate", "seed-demo", "usage", "report", "reconcile", "channels", "keys", "prices", "help"];
 
     [Fact]
     public async Task Help_lists_every_verb_with_its_description_settings_and_exit_codes()

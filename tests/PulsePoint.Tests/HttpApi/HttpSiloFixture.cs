@@ -81,6 +81,7 @@ public class HttpSiloFixture : IAsyncLifetime
                 $"--PulsePoint:Silo:GatewayPort={GatewayPort}",
                 $"--PulsePoint:Silo:ClusterId={ClusterId}",
                 "--PulsePoint:Destinations:Warehouse=None",
+                .. Billing.TestPrices.Configuration().Where(c => c.Value is not null).Select(c => $"--{c.Key}={c.Value}"),
                 "--PulsePoint:Events:Shards=2",
                 "--PulsePoint:Events:FlushDelay=00:00:00.005",
                 "--PulsePoint:ApiKeys:RefreshPeriod=00:00:01",

@@ -98,6 +98,9 @@ public sealed class OtlpTraceTests(HttpSiloFixture silo)
             "select input_tokens, cache_read_tokens, output_tokens, unpriced from ai_token_usage where tenant_id = $1 and event_id = $2",
             async r => { Assert.True(await r.ReadAsync()); return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetBoolean(3)); }, tenant.Value, aiId);
         Assert.Equal((1000L, 200L, 300L, false), bill);
+        // gen_ai.usage.reasoning.output_tokens is a part of the output tokens: carried as such, priced at gpt-4o's output rate.
+        Assert.Equal(50L, await silo.QueryAsync("select reasoning_tokens from ai_token_usage where tenant_id = $1 and event_id = $2",
+            async r => { Assert.True(await r.ReadAsync()); return r.GetInt64(0); }, tenant.Value, aiId));
 
         var api = await silo.QueryAsync(
             "select category, event_type, error_code, severity from observability_events where tenant_id = $1 and event_id = $2",

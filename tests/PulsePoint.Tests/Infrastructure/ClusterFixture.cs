@@ -56,6 +56,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["PulsePoint:Alerts:MaxBackoff"] = "00:00:01",
             ["PulsePoint:Alerts:SendTimeout"] = AlertSendTimeout.ToString(),
         })
+        .AddInMemoryCollection(Billing.TestPrices.Configuration())
         .Build();
 
     public async Task InitializeAsync()
