@@ -22,7 +22,7 @@ internal sealed partial class EventSinkGrain(
     EventSinkDrain drain,
     IOptions<EventOptions> options,
     TimeProvider time,
-    ILogger<EventSinkGrain> logger) : Grain, IEventSinkGrain
+    ILogger<EventSinkGrain> logger) : Grain, IEventSinkGrain, IEventSinkDelivery
 {
     // The shard's last committed position as this activation knows it (PostgreSQL checks it at each commit).
     private long? _lastPosition;
@@ -104,7 +104,7 @@ internal sealed partial class EventSinkGrain(
     async Task<IReadOnlyList<EventAppendResult>> IEventSinkGrain.AppendBatchAsync(IReadOnlyList<StructuredEvent> events) =>
         await Append(events ?? throw new ArgumentNullException(nameof(events)));
 
-    async Task IEventSinkGrain.ResumeDeliveryAsync()
+    async Task IEventSinkDelivery.ResumeDeliveryAsync()
     {
         // Another writer of this shard (billing's alerts) may have committed events this activation did not
         // write: PostgreSQL, not the caller, says how far the shard has committed.
@@ -414,12 +414,10 @@ internal sealed partial class EventSinkGrain(
         var calls = new List<(TenantId Tenant, Task Call)>();
         foreach (var tenant in tenants)
         {
-            // The billing grain admits only calls made as its own tenant (TenantCallFilter).
-            CallerTenant.Set(tenant);
+            // An operator interface: the silo signs the call (OperatorCallSigner); no tenant scope is involved.
             calls.Add((tenant, call(tenant, GrainFactory.GetGrain<ITenantUsageFeed>(tenant.Value))));
         }
 
-        CallerTenant.Clear();
         foreach (var (tenant, pending) in calls)
         {
             try

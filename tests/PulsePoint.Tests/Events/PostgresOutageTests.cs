@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.TestingHost;
 using PulsePoint.Client;
 using PulsePoint.Events;
+using PulsePoint.Operators;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Infrastructure;
 
@@ -44,7 +45,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration));
-        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointOperatorCalls(Database.Pipeline));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
