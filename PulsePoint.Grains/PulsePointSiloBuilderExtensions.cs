@@ -39,6 +39,8 @@ public static class PulsePointSiloBuilderExtensions
         services.AddSingleton(sp => new OperatorCallKey(sp.GetRequiredService<DataSources>().Pipeline));
         silo.AddIncomingGrainCallFilter<OperatorCallFilter>();
         silo.AddOutgoingGrainCallFilter<OperatorCallSigner>();
+        // W3C trace context from callers into grains and on to the grains they call (PulsePoint's spans join the caller's trace).
+        silo.AddActivityPropagation();
         silo.AddPulsePointBrands(configuration);
         silo.AddPulsePointEvents(configuration);
         silo.AddPulsePointBilling(configuration);
