@@ -36,7 +36,7 @@ public static class PulsePointSiloBuilderExtensions
         services.AddPulsePointAnalytics(configuration);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         // Operator operations: refused without the cluster's operator signature, which the silo adds to its own calls.
-        services.AddSingleton(sp => new OperatorCallKey(sp.GetRequiredService<DataSources>().Pipeline));
+        services.AddSingleton(sp => new OperatorCallKey(() => sp.GetRequiredService<DataSources>().Pipeline));
         silo.AddIncomingGrainCallFilter<OperatorCallFilter>();
         silo.AddOutgoingGrainCallFilter<OperatorCallSigner>();
         // W3C trace context from callers into grains and on to the grains they call (PulsePoint's spans join the caller's trace).

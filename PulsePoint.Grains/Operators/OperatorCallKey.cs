@@ -4,9 +4,10 @@ namespace PulsePoint.Operators;
 
 /// <summary>
 /// The cluster's operator call key (table <c>operator_call_key</c>, migration 0014), read once with the pipeline role and
-/// kept for the life of the process. A failed read is not kept: the next call tries again.
+/// kept for the life of the process. A failed read is not kept: the next call tries again. The data source is asked for
+/// on first use only, so a process is not refused at start for a setting it needs only when it makes operator calls.
 /// </summary>
-public sealed class OperatorCallKey(NpgsqlDataSource pipeline)
+public sealed class OperatorCallKey(Func<NpgsqlDataSource> pipeline)
 {
     private const string SelectSql = "select key from operator_call_key where id = 1";
 
@@ -27,7 +28,7 @@ public sealed class OperatorCallKey(NpgsqlDataSource pipeline)
         {
             if (_key is null)
             {
-                await using var command = pipeline.CreateCommand(SelectSql);
+                await using var command = pipeline().CreateCommand(SelectSql);
                 _key = await command.ExecuteScalarAsync(cancellationToken) as byte[]
                     ?? throw new InvalidOperationException("operator_call_key holds no key; run `PulsePoint.Silo migrate` first.");
             }

@@ -17,7 +17,7 @@ public static class OperatorClientBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(pipelineConnectionString);
         // Keyed, so the container disposes the data source and no one else's NpgsqlDataSource is taken for it.
         client.Services.AddKeyedSingleton(nameof(OperatorCallKey), (_, _) => NpgsqlDataSource.Create(pipelineConnectionString));
-        client.Services.AddSingleton(sp => new OperatorCallKey(sp.GetRequiredKeyedService<NpgsqlDataSource>(nameof(OperatorCallKey))));
+        client.Services.AddSingleton(sp => new OperatorCallKey(() => sp.GetRequiredKeyedService<NpgsqlDataSource>(nameof(OperatorCallKey))));
         client.Services.TryAddSingleton(TimeProvider.System);
         client.AddOutgoingGrainCallFilter<OperatorCallSigner>();
         return client;
