@@ -38,7 +38,11 @@ public static class PulsePointClientExtensions
         return services;
     }
 
-    /// <summary>Applies <paramref name="options"/> (clustering, cluster id) and tenant propagation to an Orleans client builder.</summary>
+    /// <summary>
+    /// Applies <paramref name="options"/> (clustering, cluster id), tenant propagation and W3C trace-context propagation
+    /// (the current <see cref="System.Diagnostics.Activity"/> goes with each grain call, so PulsePoint's spans join the
+    /// backend's trace) to an Orleans client builder.
+    /// </summary>
     public static IClientBuilder ConfigurePulsePoint(this IClientBuilder client, PulsePointClientOptions options)
     {
         switch (options.Clustering)
@@ -64,6 +68,7 @@ public static class PulsePointClientExtensions
             client.AddPulsePointEventStreams();
         }
 
+        client.AddActivityPropagation();
         return client.AddPulsePointTenantPropagation();
     }
 

@@ -6,6 +6,7 @@ using PulsePoint.Billing;
 using PulsePoint.Alerts;
 using PulsePoint.Analytics;
 using PulsePoint.ApiKeys;
+using PulsePoint.Operators;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 
@@ -15,8 +16,8 @@ namespace PulsePoint;
 public static class PulsePointSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the data sources, the tenant-scoped database helper, tenancy options and metrics, the API key store, and the
-    /// incoming tenant call filter, bound from <paramref name="configuration"/> (keys under <c>PulsePoint:</c>).
+    /// Adds the data sources, the tenant-scoped database helper, tenancy options and metrics, the API key store, the
+    /// incoming tenant call filter and the operator call filter and signer, bound from <paramref name="configuration"/> (keys under <c>PulsePoint:</c>).
     /// </summary>
     public static ISiloBuilder AddPulsePointGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -34,6 +35,12 @@ public static class PulsePointSiloBuilderExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddPulsePointAnalytics(configuration);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
+        // Operator operations: refused without the cluster's operator signature, which the silo adds to its own calls.
+        services.AddSingleton(sp => new OperatorCallKey(() => sp.GetRequiredService<DataSources>().Pipeline));
+        silo.AddIncomingGrainCallFilter<OperatorCallFilter>();
+        silo.AddOutgoingGrainCallFilter<OperatorCallSigner>();
+        // W3C trace context from callers into grains and on to the grains they call (PulsePoint's spans join the caller's trace).
+        silo.AddActivityPropagation();
         silo.AddPulsePointBrands(configuration);
         silo.AddPulsePointEvents(configuration);
         silo.AddPulsePointBilling(configuration);

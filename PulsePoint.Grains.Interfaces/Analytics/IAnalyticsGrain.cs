@@ -4,8 +4,8 @@ namespace PulsePoint.Analytics;
 
 /// <summary>
 /// Runs the analytics reports against the configured warehouse (DuckDB or BigQuery), each scoped to one
-/// tenant with every value bound. A stateless worker: use key 0. Operators' tools call it without a tenant
-/// scope; a caller inside a tenant scope may ask only about its own tenant.
+/// tenant with every value bound. A stateless worker: use key 0. The caller asks inside the tenant's scope
+/// (<c>TenantScope</c>), and only about that tenant; a call without a scope is refused.
 /// </summary>
 [Alias("PulsePoint.IAnalyticsGrain")]
 public interface IAnalyticsGrain : IGrainWithIntegerKey

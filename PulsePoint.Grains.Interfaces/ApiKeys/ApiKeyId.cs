@@ -5,7 +5,7 @@ namespace PulsePoint.ApiKeys;
 /// <summary>
 /// The public identity of an API key: its kind and 12 base32 characters (60 random bits). Written with its
 /// prefix, e.g. <c>pp_live_k7f3x9abq2mz</c>; it is not a secret (it is shown by <c>keys list</c>), so a leaked
-/// key can be recognised and revoked by it. It is the key of the key's grain (<see cref="IApiKeyGrain"/>).
+/// key can be recognised and revoked by it. It is the key of the key's grain (<c>IApiKeyGrain</c>, inside the silo).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PulsePoint.ApiKeyId")]
 public readonly record struct ApiKeyId

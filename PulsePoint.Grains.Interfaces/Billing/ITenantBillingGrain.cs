@@ -7,7 +7,8 @@ namespace PulsePoint.Billing;
 /// One tenant's money (key: the tenant id): today's cost counters, the cost-alert threshold and the
 /// alerts it raises, and the opt-in hard budget. Counters are rebuilt from the billing ledger on
 /// activation and fed by the event sink after each commit. Calls are decided one at a time, so
-/// concurrent reservations cannot overspend.
+/// concurrent reservations cannot overspend. A backend service reads its counters and budget and reserves
+/// within the budget here; the threshold and the budget are set by the operator, through the silo.
 /// </summary>
 [Alias("PulsePoint.ITenantBillingGrain")]
 public interface ITenantBillingGrain : ITenantKeyedGrain
@@ -15,18 +16,6 @@ public interface ITenantBillingGrain : ITenantKeyedGrain
     /// <summary>Today's (UTC) tokens and cost, total and per model, and the cost alerts raised today.</summary>
     [ReadOnly, Alias("GetCostCounters")]
     Task<CostCounters> GetCostCountersAsync();
-
-    /// <summary>Sets the daily cost-alert threshold; null uses the configured default (PulsePoint:Billing:DefaultDailyThresholdUsd).</summary>
-    /// <exception cref="TenantNotFoundException">The tenant does not exist.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Negative, or more than 12 decimal places.</exception>
-    [Alias("SetDailyCostThreshold")]
-    Task SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd);
-
-    /// <summary>Sets the hard daily budget (opt-in); null removes it.</summary>
-    /// <exception cref="TenantNotFoundException">The tenant does not exist.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Negative, or more than 12 decimal places.</exception>
-    [Alias("SetDailyBudget")]
-    Task SetDailyBudgetAsync(decimal? dailyBudgetUsd);
 
     /// <summary>
     /// Before an AI call: holds <paramref name="estimatedCostUsd"/> of today's budget if it fits, else

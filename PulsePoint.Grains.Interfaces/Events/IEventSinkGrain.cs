@@ -29,11 +29,4 @@ public interface IEventSinkGrain : IGrainWithIntegerKey
     /// <exception cref="EventSinkUnavailableException">PostgreSQL could not commit the batch; retrying is safe.</exception>
     [Alias("AppendBatch")]
     Task<IReadOnlyList<EventAppendResult>> AppendBatchAsync(IReadOnlyList<StructuredEvent> events);
-
-    /// <summary>
-    /// Activates the shard if needed and lets its outbox relay resume delivering committed events, including
-    /// any another writer of the shard committed (read back from PostgreSQL).
-    /// </summary>
-    [Alias("ResumeDelivery")]
-    Task ResumeDeliveryAsync();
 }

@@ -26,8 +26,8 @@ internal sealed class AnalyticsGrain(TenantAnalytics analytics) : Grain, IAnalyt
     Task<AnalyticsAnswer<EventTypeErrorRate>> IAnalyticsGrain.GetErrorRatesAsync(TenantId tenant, AnalyticsRange range) =>
         analytics.ErrorRatesAsync(Admit(tenant), range);
 
-    // The tenant argument arrived over the wire: a default(TenantId) never passed TenantId's validation, and a
-    // caller inside a tenant scope (a backend service) may not read another tenant's analytics.
+    // The tenant argument arrived over the wire: a default(TenantId) never passed TenantId's validation, and the
+    // caller reads only the tenant of its own scope. Without a scope nothing is answered: any client could leave it out.
     private static TenantId Admit(TenantId tenant)
     {
         if (tenant.Value == Guid.Empty)
@@ -35,7 +35,12 @@ internal sealed class AnalyticsGrain(TenantAnalytics analytics) : Grain, IAnalyt
             throw new InvalidTenantIdException("no tenant id was given");
         }
 
-        if (CallerTenant.Current is { } caller && caller != tenant)
+        if (CallerTenant.Current is not { } caller)
+        {
+            throw new TenantMismatchException("IAnalyticsGrain needs the caller's tenant; call it inside a tenant scope.");
+        }
+
+        if (caller != tenant)
         {
             throw new TenantMismatchException($"IAnalyticsGrain refused: tenant {caller} may not read the analytics of another tenant.");
         }

@@ -1,13 +1,13 @@
-using PulsePoint.Tenancy;
+using PulsePoint.Operators;
 
 namespace PulsePoint.Billing;
 
 /// <summary>
-/// The event sink's hand-off of committed usage to a tenant's billing grain (key: the tenant id). Internal:
-/// only silo code feeds the counters; no client can add usage.
+/// The event sink's hand-off of committed usage to a tenant's billing grain (key: the tenant id). An operator
+/// interface: only silo code (signed by the silo) feeds the counters; no backend service can add or take away usage.
 /// </summary>
 [Alias("PulsePoint.ITenantUsageFeed")]
-internal interface ITenantUsageFeed : ITenantKeyedGrain
+internal interface ITenantUsageFeed : IOperatorGrain, IGrainWithGuidKey
 {
     /// <summary>
     /// Adds the usage of one committed event batch to today's counters and raises any cost alert it

@@ -29,7 +29,7 @@ internal sealed partial class TenantBillingGrain(
     AlertOutbox alertOutbox,
     ILogger<TenantBillingGrain> logger,
     [PersistentState("costAlerts", "Default")] IPersistentState<CostAlertState> alertState,
-    [PersistentState("budget", "Default")] IPersistentState<BudgetState> budgetState) : Grain, ITenantBillingGrain, ITenantUsageFeed
+    [PersistentState("budget", "Default")] IPersistentState<BudgetState> budgetState) : Grain, ITenantBillingGrain, ITenantBillingAdminGrain, ITenantUsageFeed
 {
     private const string SelectSettingsSql = "select daily_cost_threshold_usd, daily_budget_usd from tenants where id = $1";
     private const string UpdateThresholdSql = "update tenants set daily_cost_threshold_usd = $2, updated_at = now() where id = $1";
@@ -122,7 +122,7 @@ internal sealed partial class TenantBillingGrain(
             alerts));
     }
 
-    async Task ITenantBillingGrain.SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd)
+    async Task ITenantBillingAdminGrain.SetDailyCostThresholdAsync(decimal? dailyCostThresholdUsd)
     {
         if (dailyCostThresholdUsd is { } threshold)
         {
@@ -134,7 +134,7 @@ internal sealed partial class TenantBillingGrain(
         await RaiseAlertsAsync(billingClock.Today, resolveThresholds: true);
     }
 
-    async Task ITenantBillingGrain.SetDailyBudgetAsync(decimal? dailyBudgetUsd)
+    async Task ITenantBillingAdminGrain.SetDailyBudgetAsync(decimal? dailyBudgetUsd)
     {
         if (dailyBudgetUsd is { } budgetUsd)
         {

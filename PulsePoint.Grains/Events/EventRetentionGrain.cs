@@ -30,7 +30,7 @@ internal sealed partial class EventRetentionGrain(
             await MaintainAsync(cancellationToken);
             for (var shard = 0; shard < options.Value.Shards; shard++)
             {
-                await GrainFactory.GetGrain<IEventSinkGrain>(shard).ResumeDeliveryAsync();
+                await GrainFactory.GetGrain<IEventSinkDelivery>(shard).ResumeDeliveryAsync();
             }
         }
         catch (Exception e)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -22,7 +23,7 @@ internal sealed partial class EventSinkGrain(
     EventSinkDrain drain,
     IOptions<EventOptions> options,
     TimeProvider time,
-    ILogger<EventSinkGrain> logger) : Grain, IEventSinkGrain
+    ILogger<EventSinkGrain> logger) : Grain, IEventSinkGrain, IEventSinkDelivery
 {
     // The shard's last committed position as this activation knows it (PostgreSQL checks it at each commit).
     private long? _lastPosition;
@@ -104,7 +105,7 @@ internal sealed partial class EventSinkGrain(
     async Task<IReadOnlyList<EventAppendResult>> IEventSinkGrain.AppendBatchAsync(IReadOnlyList<StructuredEvent> events) =>
         await Append(events ?? throw new ArgumentNullException(nameof(events)));
 
-    async Task IEventSinkGrain.ResumeDeliveryAsync()
+    async Task IEventSinkDelivery.ResumeDeliveryAsync()
     {
         // Another writer of this shard (billing's alerts) may have committed events this activation did not
         // write: PostgreSQL, not the caller, says how far the shard has committed.
@@ -169,7 +170,8 @@ internal sealed partial class EventSinkGrain(
                 "PostgreSQL is not keeping up or is down. Back off and retry: appends are idempotent by event id.");
         }
 
-        var pending = new PendingAppend(accepted.ToArray(), time.GetTimestamp());
+        // The caller's span (Orleans' server span of this call, in the backend's trace) for the flush span to hang from.
+        var pending = new PendingAppend(accepted.ToArray(), time.GetTimestamp(), Activity.Current?.Context ?? default);
         _queue.Enqueue(pending);
         _buffered += pending.Events.Length;
         if (accepted.Any(e => e.Severity == EventSeverity.Critical))
@@ -263,6 +265,7 @@ internal sealed partial class EventSinkGrain(
         }
 
         var count = batch.Sum(p => p.Events.Length);
+        using var span = EventTracing.StartFlush(_shard, count, batch.Select(p => p.Caller).ToList());
         var flush = new Flush();
         Exception? failure = null;
         try
@@ -286,6 +289,7 @@ internal sealed partial class EventSinkGrain(
                     $"({e.GetType().Name}: {e.Message}). The events are not acknowledged; retry them (appends are idempotent).")
                 : e;
             LogFlushFailed(logger, e, _shard, count);
+            span?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
         }
         finally
         {
@@ -414,12 +418,10 @@ internal sealed partial class EventSinkGrain(
         var calls = new List<(TenantId Tenant, Task Call)>();
         foreach (var tenant in tenants)
         {
-            // The billing grain admits only calls made as its own tenant (TenantCallFilter).
-            CallerTenant.Set(tenant);
+            // An operator interface: the silo signs the call (OperatorCallSigner); no tenant scope is involved.
             calls.Add((tenant, call(tenant, GrainFactory.GetGrain<ITenantUsageFeed>(tenant.Value))));
         }
 
-        CallerTenant.Clear();
         foreach (var (tenant, pending) in calls)
         {
             try
@@ -457,11 +459,13 @@ internal sealed partial class EventSinkGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event sink shard {Shard} refused one event that PostgreSQL rejected ({SqlState}, constraint {Constraint}); the rest of its batch was stored")]
     private static partial void LogEventRefused(ILogger logger, int shard, string sqlState, string? constraint);
 
-    private sealed class PendingAppend(StructuredEvent[] events, long arrivedAt)
+    private sealed class PendingAppend(StructuredEvent[] events, long arrivedAt, ActivityContext caller)
     {
         public StructuredEvent[] Events { get; } = events;
 
         public long ArrivedAt { get; } = arrivedAt;
+
+        public ActivityContext Caller { get; } = caller;
 
         public TaskCompletionSource<EventAppendResult[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

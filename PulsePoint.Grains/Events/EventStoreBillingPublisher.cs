@@ -39,7 +39,7 @@ internal sealed partial class EventStoreBillingPublisher(
     {
         try
         {
-            await grains.GetGrain<IEventSinkGrain>(shard).ResumeDeliveryAsync();
+            await grains.GetGrain<IEventSinkDelivery>(shard).ResumeDeliveryAsync();
         }
         catch (Exception e)
         {

@@ -18,7 +18,7 @@ internal sealed partial class TenantGrain(
     TenantMetrics metrics,
     IOptions<TenancyOptions> options,
     TimeProvider time,
-    ILogger<TenantGrain> logger) : Grain, ITenantGrain
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain, ITenantAdminGrain
 {
     private const string SelectSql = "select name, status from tenants where id = $1";
 
@@ -68,7 +68,7 @@ internal sealed partial class TenantGrain(
         return Task.FromResult(Snapshot());
     }
 
-    async Task<TenantSnapshot> ITenantGrain.CreateAsync(string name, decimal? dailyCostThresholdUsd)
+    async Task<TenantSnapshot> ITenantAdminGrain.CreateAsync(string name, decimal? dailyCostThresholdUsd)
     {
         _lastCall = time.GetUtcNow();
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
@@ -91,11 +91,11 @@ internal sealed partial class TenantGrain(
         return Snapshot();
     }
 
-    Task ITenantGrain.ActivateAsync() => SetStatusAsync(TenantStatus.Active);
+    Task ITenantAdminGrain.ActivateAsync() => SetStatusAsync(TenantStatus.Active);
 
-    Task ITenantGrain.DeactivateAsync() => SetStatusAsync(TenantStatus.Inactive);
+    Task ITenantAdminGrain.DeactivateAsync() => SetStatusAsync(TenantStatus.Inactive);
 
-    async Task<TenantSnapshot> ITenantGrain.RefreshAsync()
+    async Task<TenantSnapshot> ITenantAdminGrain.RefreshAsync()
     {
         _lastCall = time.GetUtcNow();
         await LoadAsync(database, CancellationToken.None);

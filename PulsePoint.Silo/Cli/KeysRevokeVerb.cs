@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PulsePoint.ApiKeys;
+using PulsePoint.Operators;
 using PulsePoint.Client;
 using PulsePoint.Silo.Hosting;
 using PulsePoint.Storage;
@@ -60,6 +61,10 @@ public static class KeysRevokeVerb
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
         builder.AddPulsePointClient(o => o.EventStreams = false);
+        // Revoking goes through the key's grain, an operator interface: the verb signs with the cluster's operator key.
+        var pipeline = ValidatedOptions.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section).Pipeline
+            ?? throw new ConfigurationErrorException("keys revoke needs PulsePoint:Database:Pipeline to act as an operator on the running cluster");
+        builder.UseOrleansClient(client => client.AddPulsePointOperatorCalls(pipeline));
         using var host = builder.Build();
         using var timeout = new CancellationTokenSource(ConnectTimeout);
         await host.StartAsync(timeout.Token);

@@ -31,18 +31,16 @@ internal sealed partial class DemoTraffic(
             await started.Task;
         }
 
+        // Operator operations: this code runs in the silo, which signs them.
         foreach (var (id, name, active) in DemoTenants.All)
         {
-            CallerTenant.Set(id);
-            var tenant = grains.GetGrain<ITenantGrain>(id.Value);
+            var tenant = grains.GetGrain<ITenantAdminGrain>(id.Value);
             await tenant.CreateAsync(name);
             if (active) { await tenant.ActivateAsync(); } else { await tenant.DeactivateAsync(); }
         }
 
-        CallerTenant.Set(DemoTenants.All[0].Id);
-        await grains.GetGrain<ITenantBillingGrain>(DemoTenants.All[0].Id.Value).SetDailyCostThresholdAsync(DemoCostThresholdUsd);
+        await grains.GetGrain<ITenantBillingAdminGrain>(DemoTenants.All[0].Id.Value).SetDailyCostThresholdAsync(DemoCostThresholdUsd);
 
-        CallerTenant.Clear();
         LogReady(logger, DemoTenants.All.Count);
         var delay = TimeSpan.FromSeconds(1.0 / Math.Clamp(options.Value.ChecksPerSecond, 1, 10_000));
         var unknown = TenantId.New();

@@ -7,11 +7,12 @@ using Orleans.Dashboard;
 using PulsePoint.Silo.Demo;
 using PulsePoint.Silo.HttpApi;
 using PulsePoint.Silo.Insights;
+using PulsePoint.Silo.Telemetry;
 using PulsePoint.Storage;
 
 namespace PulsePoint.Silo.Hosting;
 
-/// <summary>The silo host's composition: Orleans, PostgreSQL providers, dashboard, health endpoints, the HTTP API.</summary>
+/// <summary>The silo host's composition: Orleans, PostgreSQL providers, dashboard, health endpoints, metrics and traces, the HTTP API.</summary>
 public static class SiloHostExtensions
 {
     private const string AdoNetInvariant = "Npgsql";
@@ -29,6 +30,7 @@ public static class SiloHostExtensions
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         builder.Services.AddPulsePointInsights();
         builder.Services.AddPulsePointHttpApi(builder.Configuration);
+        builder.AddPulsePointTelemetry();
 
         builder.UseOrleans(orleans =>
         {
@@ -66,7 +68,9 @@ public static class SiloHostExtensions
         var dashboard = app.MapOrleansDashboard("/dashboard");
         var insights = app.MapPulsePointInsights();
         app.MapPulsePointHttpApi();
-        if (app.Services.GetRequiredService<IOptions<HttpApiOptions>>().Value.OperatorAccess == OperatorAccess.ApiKey)
+        var access = app.Services.GetRequiredService<IOptions<HttpApiOptions>>().Value.OperatorAccess;
+        app.MapPulsePointMetrics(access);
+        if (access == OperatorAccess.ApiKey)
         {
             dashboard.RequireAuthorization(OperatorPages.OperatorPolicy);
             insights.RequireAuthorization(OperatorPages.InsightsPolicy);

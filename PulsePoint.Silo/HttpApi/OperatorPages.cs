@@ -12,9 +12,9 @@ namespace PulsePoint.Silo.HttpApi;
 public static class OperatorPages
 {
     /// <summary>The paths the rule guards.</summary>
-    public static readonly IReadOnlyList<PathString> Paths = ["/dashboard", "/insights", "/v1/admin"];
+    public static readonly IReadOnlyList<PathString> Paths = ["/dashboard", "/insights", "/metrics", "/v1/admin"];
 
-    /// <summary>The policy of <c>/dashboard</c> with <see cref="OperatorAccess.ApiKey"/>: an operator's key.</summary>
+    /// <summary>The policy of <c>/dashboard</c> and <c>/metrics</c> with <see cref="OperatorAccess.ApiKey"/>: an operator's key.</summary>
     public const string OperatorPolicy = "pulsepoint:operator";
 
     /// <summary>The policy of <c>/insights</c> with <see cref="OperatorAccess.ApiKey"/>: an operator's key or a tenant's key with <c>read</c>.</summary>

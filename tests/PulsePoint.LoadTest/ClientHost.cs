@@ -1,3 +1,5 @@
+using PulsePoint.Operators;
+
 namespace PulsePoint.LoadTest;
 
 /// <summary>The host builder of the driver's Orleans client (load runs and the fault suite).</summary>
@@ -14,5 +16,16 @@ public static class ClientHost
         builder.Configuration.AddEnvironmentVariables();
         builder.Logging.AddConsole();
         return builder;
+    }
+
+    /// <summary>
+    /// The driver creates and (de)activates its tenants, operator operations: its client signs them with the cluster's
+    /// operator key, read with the pipeline role (<c>PulsePoint__Database__Pipeline</c>, which the driver needs anyway).
+    /// </summary>
+    public static void AddOperatorCalls(HostApplicationBuilder builder)
+    {
+        var pipeline = builder.Configuration["PulsePoint:Database:Pipeline"]
+            ?? throw new InvalidOperationException("set PulsePoint__Database__Pipeline (eval \"$(deploy/postgres.sh env)\")");
+        builder.UseOrleansClient(client => client.AddPulsePointOperatorCalls(pipeline));
     }
 }

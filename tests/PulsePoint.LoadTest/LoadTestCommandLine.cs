@@ -225,6 +225,7 @@ public static class LoadTestCommandLine
         var builder = ClientHost.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddPulsePointClient(o => o.GatewayPort = options.GatewayPort);
+        ClientHost.AddOperatorCalls(builder);
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return host;

@@ -38,12 +38,9 @@ public sealed class HttpIngestScenario : Scenario
         var store = silo.GetRequiredService<ApiKeyStore>();
         foreach (var tenant in context.Tenants)
         {
-            using (TenantScope.Begin(tenant))
-            {
-                var grain = context.Client.GetGrain<ITenantGrain>(tenant.Value);
-                await grain.CreateAsync("load tenant");
-                await grain.ActivateAsync();
-            }
+            var grain = context.Client.GetGrain<ITenantAdminGrain>(tenant.Value);
+            await grain.CreateAsync("load tenant");
+            await grain.ActivateAsync();
 
             _keys[tenant] = (await store.CreateTenantKeyAsync(tenant, ApiKeyScopes.Ingest, "load", DateTimeOffset.UtcNow.AddDays(1), cancellationToken)).Key;
         }

@@ -193,7 +193,7 @@ public sealed class AlertDeliveryTests(BillingClusterFixture fixture) : IAsyncLi
     {
         var tenant = await TestTenants.CreateAsync(Client);
         await Channels(tenant, g => g.AddAsync(new NewAlertChannel(AlertChannelKind.Webhook, "budget") { Url = _receiver.BaseUrl + "/budget" }));
-        await Billing(tenant, g => g.SetDailyBudgetAsync(1m));
+        await TestTenants.SetDailyBudgetAsync(Client, tenant, 1m);
 
         Assert.True((await Billing(tenant, g => g.ReserveBudgetAsync(0.8m))).Granted);
         Assert.False((await Billing(tenant, g => g.ReserveBudgetAsync(0.5m))).Granted);
@@ -204,7 +204,7 @@ public sealed class AlertDeliveryTests(BillingClusterFixture fixture) : IAsyncLi
         Assert.Equal("error", exhausted.GetProperty("severity").GetString());
         Assert.Equal(("1", "0.8", "0.5"), (Detail(exhausted, "budget_usd"), Detail(exhausted, "counted_usd"), Detail(exhausted, "denied_estimate_usd")));
 
-        await Billing(tenant, g => g.SetDailyBudgetAsync(5m));
+        await TestTenants.SetDailyBudgetAsync(Client, tenant, 5m);
         var resolved = Body((await _receiver.WaitForAsync("/budget", 2))[1]);
         Assert.Equal(AlertKinds.Resolved, resolved.GetProperty("kind").GetString());
         Assert.Equal("budget_raised", Detail(resolved, "reason"));
@@ -266,7 +266,7 @@ public sealed class AlertDeliveryTests(BillingClusterFixture fixture) : IAsyncLi
         await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "claude-3-sonnet", 3_000_000, 0, Now)); // $9: 50 % and 80 %
         var fired = (await _receiver.WaitForAsync("/thresholds", 2)).Select(Body).ToArray();
 
-        await Billing(tenant, g => g.SetDailyCostThresholdAsync(15m)); // 80 % is $12 > $9; 50 % is $7.50 ≤ $9
+        await TestTenants.SetDailyCostThresholdAsync(Client, tenant, 15m); // 80 % is $12 > $9; 50 % is $7.50 ≤ $9
 
         var resolved = Body((await _receiver.WaitForAsync("/thresholds", 3))[2]);
         Assert.Equal((AlertKinds.Resolved, "threshold_raised", "info"), (resolved.GetProperty("kind").GetString(), Detail(resolved, "reason"), resolved.GetProperty("severity").GetString()));

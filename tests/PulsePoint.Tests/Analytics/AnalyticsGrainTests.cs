@@ -34,6 +34,7 @@ public sealed class AnalyticsGrainTests(ClusterFixture fixture)
         }
 
         var range = AnalyticsRange.Days(DateOnly.FromDateTime(Day.UtcDateTime), DateOnly.FromDateTime(Day.UtcDateTime));
+        using var scope = TenantScope.Begin(tenant);
         var usage = await Grain.GetDailyModelUsageAsync(tenant, range);
         var latency = await Grain.GetLatencyAsync(tenant, range);
         var cost = await Grain.GetDailyCostAsync(tenant, range);
@@ -51,7 +52,9 @@ public sealed class AnalyticsGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task AnalyticsGrain_says_when_the_tenant_is_unknown()
     {
-        var answer = await Grain.GetDailyCostAsync(TenantId.New(), AnalyticsRange.Days(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2)));
+        var unknown = TenantId.New();
+        using var scope = TenantScope.Begin(unknown);
+        var answer = await Grain.GetDailyCostAsync(unknown, AnalyticsRange.Days(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2)));
 
         Assert.Equal(AnalyticsOutcome.UnknownTenant, answer.Outcome);
         Assert.Empty(answer.Rows);

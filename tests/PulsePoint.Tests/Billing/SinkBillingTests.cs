@@ -106,7 +106,7 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
         var grain = fixture.Client.GetGrain<ITenantBillingGrain>(tenant.Value);
         using (TenantScope.Begin(tenant))
         {
-            await fixture.Client.GetGrain<ITenantGrain>(tenant.Value).CreateAsync("Alerting tenant", dailyCostThresholdUsd: 1.00m);
+            await fixture.Client.GetGrain<ITenantAdminGrain>(tenant.Value).CreateAsync("Alerting tenant", dailyCostThresholdUsd: 1.00m);
         }
 
         // 0.60 crosses 50%; then 0.50 more crosses 80% and 100% in one batch.

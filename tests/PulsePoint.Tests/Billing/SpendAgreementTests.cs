@@ -24,7 +24,7 @@ public sealed class SpendAgreementTests(ClusterFixture fixture)
         var tenant = await TestTenants.CreateAsync(fixture.Client);
         var grain = fixture.Client.GetGrain<ITenantBillingGrain>(tenant.Value);
         using var scope = TenantScope.Begin(tenant);
-        await grain.SetDailyCostThresholdAsync(1.00m);
+        await TestTenants.SetDailyCostThresholdAsync(fixture.Client, tenant, 1.00m);
 
         // Priced from the shipped catalog, computed here by hand: 6 × 66,000 input tokens of claude-3-sonnet
         // at $3 per million ($0.198 each), and one gpt-4o-mini call: 1,234 in at $0.15, 7,321 out at $0.60,

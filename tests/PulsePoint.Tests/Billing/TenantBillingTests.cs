@@ -173,7 +173,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     public async Task Budget_1000_concurrent_reservations_against_a_budget_for_100_grant_exactly_100()
     {
         var tenant = await TestTenants.CreateAsync(Client);
-        await Grain(tenant, g => g.SetDailyBudgetAsync(10m));
+        await TestTenants.SetDailyBudgetAsync(Client, tenant, 10m);
 
         BudgetReservation[] answers;
         using (TenantScope.Begin(tenant))
@@ -209,7 +209,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     public async Task Budget_unsettled_reservations_expire_and_recorded_usage_counts()
     {
         var tenant = await TestTenants.CreateAsync(Client);
-        await Grain(tenant, g => g.SetDailyBudgetAsync(5m));
+        await TestTenants.SetDailyBudgetAsync(Client, tenant, 5m);
 
         var first = await Grain(tenant, g => g.ReserveBudgetAsync(4m));
         Assert.True(first.Granted);
@@ -232,7 +232,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     public async Task Budget_counts_all_recorded_spend_and_each_reserved_call_once()
     {
         var tenant = await TestTenants.CreateAsync(Client);
-        await Grain(tenant, g => g.SetDailyBudgetAsync(1m));
+        await TestTenants.SetDailyBudgetAsync(Client, tenant, 1m);
 
         // $0.40 of AI events that named no reservation: 8 × 20,000 input tokens of gpt-4o ($2.50 per million).
         foreach (var _ in Enumerable.Range(0, 8))
@@ -276,7 +276,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     public async Task Budget_reservations_racing_plain_spend_are_never_granted_beyond_what_is_left()
     {
         var tenant = await TestTenants.CreateAsync(Client);
-        await Grain(tenant, g => g.SetDailyBudgetAsync(1m));
+        await TestTenants.SetDailyBudgetAsync(Client, tenant, 1m);
 
         // Eight plain $0.05 events and twenty $0.10 calls (reserve, track the event naming it, commit), all at once.
         var plain = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "gpt-4o", 20_000, 0, Now))));
@@ -309,10 +309,10 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     {
         var tenant = await TestTenants.CreateAsync(Client);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grain(tenant, g => g.SetDailyBudgetAsync(1.0000000000001m)));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grain(tenant, g => g.SetDailyCostThresholdAsync(0.0000000000001m)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => TestTenants.SetDailyBudgetAsync(Client, tenant, 1.0000000000001m));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => TestTenants.SetDailyCostThresholdAsync(Client, tenant, 0.0000000000001m));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grain(tenant, g => g.ReserveBudgetAsync(-0.01m)));
-        await Grain(tenant, g => g.SetDailyBudgetAsync(1.000000000001m));
+        await TestTenants.SetDailyBudgetAsync(Client, tenant, 1.000000000001m);
         Assert.Equal(1.000000000001m, (await Grain(tenant, g => g.GetBudgetAsync())).DailyBudgetUsd);
     }
 

@@ -136,12 +136,12 @@ public sealed class BrandGrainTests(ClusterFixture fixture)
         var tenant = await TestTenants.CreateAsync(Grains);
         var brand = await TestBrands.CreateAsync(Grains, tenant, "Willow", 5m);
         using var scope = TenantScope.Begin(tenant);
-        await Grains.GetGrain<ITenantGrain>(tenant.Value).DeactivateAsync();
+        await Grains.GetGrain<ITenantAdminGrain>(tenant.Value).DeactivateAsync();
 
         await Assert.ThrowsAsync<TenantInactiveException>(() => TestBrands.Grain(Grains, tenant, brand).GetSummaryAsync(TestBrands.Today()));
         await Assert.ThrowsAsync<TenantInactiveException>(() => Grains.GetGrain<IBrandMetricsGrain>(tenant.Value).GetCrossBrandMetricsAsync(TestBrands.Today()));
 
-        await Grains.GetGrain<ITenantGrain>(tenant.Value).ActivateAsync();
+        await Grains.GetGrain<ITenantAdminGrain>(tenant.Value).ActivateAsync();
         Assert.Equal(1, (await TestBrands.Grain(Grains, tenant, brand).GetSummaryAsync(TestBrands.Today())).Orders);
     }
 

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 using PulsePoint.Client;
 using PulsePoint.Client.Resilience;
 using PulsePoint.Events;
+using PulsePoint.Operators;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Events;
 using PulsePoint.Tests.Infrastructure;
@@ -57,7 +58,7 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
             });
             silo.AddPulsePointGrains(configuration).AddTestGrainStorage(Database);
         });
-        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointOperatorCalls(Database.Pipeline));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -65,13 +65,13 @@ public sealed class ObservabilityMiddlewareTests(ClusterFixture fixture, ITestOu
         await using var service = await SampleServiceHost.StartAsync(fixture.Client);
         using (TenantScope.Begin(tenant))
         {
-            await fixture.Client.GetGrain<ITenantGrain>(tenant.Value).DeactivateAsync();
+            await fixture.Client.GetGrain<ITenantAdminGrain>(tenant.Value).DeactivateAsync();
         }
 
         using var refused = await service.Http.SendAsync(Get(tenant, "/api/tenant"));
         using (TenantScope.Begin(tenant))
         {
-            await fixture.Client.GetGrain<ITenantGrain>(tenant.Value).ActivateAsync();
+            await fixture.Client.GetGrain<ITenantAdminGrain>(tenant.Value).ActivateAsync();
         }
 
         using var admitted = await service.Http.SendAsync(Get(tenant, "/api/tenant"));
@@ -172,7 +172,7 @@ public sealed class ObservabilityMiddlewareTests(ClusterFixture fixture, ITestOu
         var tenant = TenantId.New();
         using (TenantScope.Begin(tenant))
         {
-            await fixture.Client.GetGrain<ITenantGrain>(tenant.Value).CreateAsync("Thrifty tenant", dailyCostThresholdUsd: 0.005m);
+            await fixture.Client.GetGrain<ITenantAdminGrain>(tenant.Value).CreateAsync("Thrifty tenant", dailyCostThresholdUsd: 0.005m);
         }
 
         var brand = await TestBrands.CreateAsync(fixture.Client, tenant, "Summit");

@@ -52,7 +52,7 @@ public sealed class TenancyMiddlewareTests(ClusterFixture fixture)
         using var unknown = await service.Http.SendAsync(Request(TenantId.New().ToString()));
         using (TenantScope.Begin(tenant))
         {
-            await fixture.Client.GetGrain<ITenantGrain>(tenant.Value).DeactivateAsync();
+            await fixture.Client.GetGrain<ITenantAdminGrain>(tenant.Value).DeactivateAsync();
         }
 
         using var deactivated = await service.Http.SendAsync(Request(tenant.ToString()));

@@ -5,6 +5,7 @@ using Npgsql;
 using Orleans.TestingHost;
 using PulsePoint.Client;
 using PulsePoint.Events;
+using PulsePoint.Operators;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Infrastructure;
 
@@ -44,7 +45,7 @@ public sealed class UnreachableDatabaseCluster : IAsyncLifetime
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration));
-        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointOperatorCalls(TestDatabase.Pipeline));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

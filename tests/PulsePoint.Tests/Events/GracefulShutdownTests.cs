@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using PulsePoint.Client;
 using PulsePoint.Events;
+using PulsePoint.Operators;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Infrastructure;
 
@@ -36,7 +37,7 @@ public sealed class GracefulShutdownTests
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration));
-        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointOperatorCalls(database.Pipeline));
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
 

@@ -5,6 +5,7 @@ using Orleans.TestingHost;
 using PulsePoint.Billing;
 using PulsePoint.Client;
 using PulsePoint.Events;
+using PulsePoint.Operators;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Infrastructure;
@@ -46,7 +47,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddPulsePointGrains(configuration).AddTestGrainStorage(Database));
-        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointOperatorCalls(Database.Pipeline));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -116,24 +116,23 @@ public class HttpSiloFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A new active tenant, created through its grain.</summary>
+    /// <summary>A new active tenant, created through its grain (the silo host signs the operator call).</summary>
     public async Task<TenantId> CreateTenantAsync(string name = "HTTP tenant")
     {
         var tenant = TenantId.New();
-        CallerTenant.Set(tenant);
-        await Grains.GetGrain<ITenantGrain>(tenant.Value).CreateAsync(name);
-        CallerTenant.Clear();
+        await Grains.GetGrain<ITenantAdminGrain>(tenant.Value).CreateAsync(name);
         return tenant;
     }
 
     /// <summary>Deactivates or re-activates <paramref name="tenant"/> through its grain (instant, cluster-wide).</summary>
     public async Task SetActiveAsync(TenantId tenant, bool active)
     {
-        CallerTenant.Set(tenant);
-        var grain = Grains.GetGrain<ITenantGrain>(tenant.Value);
+        var grain = Grains.GetGrain<ITenantAdminGrain>(tenant.Value);
         await (active ? grain.ActivateAsync() : grain.DeactivateAsync());
-        CallerTenant.Clear();
     }
+
+    /// <summary>Sets <paramref name="tenant"/>'s hard daily budget through its billing grain, as an operator does.</summary>
+    public Task SetDailyBudgetAsync(TenantId tenant, decimal? dailyBudgetUsd) => TestTenants.SetDailyBudgetAsync(Grains, tenant, dailyBudgetUsd);
 
     /// <summary>A new key of <paramref name="tenant"/> with <paramref name="scopes"/>; its full text.</summary>
     public async Task<string> CreateKeyAsync(TenantId tenant, ApiKeyScopes scopes = ApiKeyScopes.Ingest) =>

@@ -30,6 +30,21 @@ public sealed class OperatorAccessTests(OperatorSiloFixture silo) : IClassFixtur
     }
 
     [Fact]
+    public async Task OperatorAccess_with_api_keys_metrics_need_an_operator_key()
+    {
+        var tenant = await silo.CreateTenantAsync();
+        using var anonymous = silo.Client(null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+        using var tenantKey = silo.Client(await silo.CreateKeyAsync(tenant, ApiKeyScopes.Read | ApiKeyScopes.Ingest | ApiKeyScopes.Admin));
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenantKey.GetAsync("/metrics")).StatusCode);
+
+        using var operatorClient = silo.Client(await silo.CreateOperatorKeyAsync());
+        var scrape = await operatorClient.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Contains("pulsepoint_", await scrape.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task OperatorAccess_a_tenant_read_key_sees_its_own_insights_and_another_tenant_exactly_as_an_unknown_one()
     {
         var a = await silo.CreateTenantAsync("A");

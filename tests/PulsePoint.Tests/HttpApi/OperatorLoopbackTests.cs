@@ -22,6 +22,8 @@ public sealed class OperatorLoopbackTests(HttpSiloFixture silo)
     [InlineData("203.0.113.7", "/dashboard", 403)]
     [InlineData("203.0.113.7", "/insights", 403)]
     [InlineData("203.0.113.7", "/v1/admin/tenants/x/keys", 403)]
+    [InlineData("203.0.113.7", "/metrics", 403)]
+    [InlineData("127.0.0.9", "/metrics", 200)]
     [InlineData("::ffff:203.0.113.7", "/dashboard/api", 403)]
     [InlineData("203.0.113.7", "/healthz", 200)]
     [InlineData("203.0.113.7", "/v1/events", 200)]

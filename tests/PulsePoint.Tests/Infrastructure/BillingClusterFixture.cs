@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using PulsePoint.Billing;
 using PulsePoint.Client;
+using PulsePoint.Operators;
 
 namespace PulsePoint.Tests.Infrastructure;
 
@@ -49,7 +50,7 @@ public sealed class BillingClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IBillingEventPublisher>(RecordingBillingEvents.Instance);
             silo.AddPulsePointGrains(configuration).AddTestGrainStorage();
         });
-        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation());
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointOperatorCalls(TestDatabase.Pipeline));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -3,6 +3,7 @@ using Orleans.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
 using PulsePoint.Client;
 using PulsePoint.Destinations;
+using PulsePoint.Operators;
 using PulsePoint.Tests.Events;
 
 namespace PulsePoint.Tests.Infrastructure;
@@ -76,7 +77,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             // And one whose delivery can be made to hang, ignoring cancellation.
             silo.Services.AddSingleton<IEventDestination>(StallingDestination.Instance);
         });
-        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointEventStreams());
+        builder.ConfigureClient(client => client.AddPulsePointTenantPropagation().AddPulsePointOperatorCalls(TestDatabase.Pipeline).AddPulsePointEventStreams());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -1,3 +1,4 @@
+using PulsePoint.Billing;
 using PulsePoint.Client;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.Infrastructure;
@@ -16,7 +17,7 @@ public sealed class TenantCallFilterTests(ClusterFixture fixture)
         using var scope = TenantScope.Begin(a);
         var error = await Assert.ThrowsAsync<TenantMismatchException>(() => fixture.Client.GetGrain<ITenantGrain>(b.Value).GetStatusAsync());
         Assert.DoesNotContain(b.ToString(), error.Message);
-        await Assert.ThrowsAsync<TenantMismatchException>(() => fixture.Client.GetGrain<ITenantGrain>(b.Value).DeactivateAsync());
+        await Assert.ThrowsAsync<TenantMismatchException>(() => fixture.Client.GetGrain<ITenantBillingGrain>(b.Value).ReserveBudgetAsync(1m));
         Assert.Equal(TenantStatus.Active, await fixture.Client.GetTenantStatusAsync(b));
     }
 

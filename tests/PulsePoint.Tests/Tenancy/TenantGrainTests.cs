@@ -19,7 +19,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
 
         using (TenantScope.Begin(tenant))
         {
-            await Client.GetGrain<ITenantGrain>(tenant.Value).DeactivateAsync();
+            await Client.GetGrain<ITenantAdminGrain>(tenant.Value).DeactivateAsync();
         }
 
         Assert.Equal(TenantStatus.Inactive, await Client.GetTenantStatusAsync(tenant));
@@ -27,7 +27,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
 
         using (TenantScope.Begin(tenant))
         {
-            await Client.GetGrain<ITenantGrain>(tenant.Value).ActivateAsync();
+            await Client.GetGrain<ITenantAdminGrain>(tenant.Value).ActivateAsync();
         }
 
         Assert.True(await Client.IsTenantActiveAsync(tenant));
@@ -45,7 +45,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
             var snapshot = await Client.GetGrain<ITenantGrain>(unknown.Value).GetSnapshotAsync();
             Assert.Equal(TenantStatus.NotFound, snapshot.Status);
             Assert.Equal(1, snapshot.DatabaseLoads - snapshot.TimerRefreshes);
-            await Assert.ThrowsAsync<TenantNotFoundException>(() => Client.GetGrain<ITenantGrain>(unknown.Value).DeactivateAsync());
+            await Assert.ThrowsAsync<TenantNotFoundException>(() => Client.GetGrain<ITenantAdminGrain>(unknown.Value).DeactivateAsync());
         }
     }
 
@@ -209,7 +209,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         {
             Assert.Equal(TenantStatus.Active, await second.GetGrain<ITenantGrain>(tenant.Value).GetStatusAsync());
 
-            await first.GetGrain<ITenantGrain>(tenant.Value).DeactivateAsync();
+            await first.GetGrain<ITenantAdminGrain>(tenant.Value).DeactivateAsync();
 
             Assert.Equal(TenantStatus.Inactive, await second.GetGrain<ITenantGrain>(tenant.Value).GetStatusAsync());
         }
@@ -224,6 +224,6 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
     {
         var tenant = TenantId.New();
         using var scope = TenantScope.Begin(tenant);
-        await Assert.ThrowsAsync<ArgumentException>(() => Client.GetGrain<ITenantGrain>(tenant.Value).CreateAsync("  "));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.GetGrain<ITenantAdminGrain>(tenant.Value).CreateAsync("  "));
     }
 }
