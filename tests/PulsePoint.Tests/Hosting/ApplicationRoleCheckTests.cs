@@ -45,6 +45,8 @@ public sealed class ApplicationRoleCheckTests
         [
             "run",
             $"--PulsePoint:Database:Application={TestDatabase.Pipeline}",
+            $"--PulsePoint:Database:Orleans={TestDatabase.Orleans}",
+            $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
             "--PulsePoint:Silo:WebUrl=http://127.0.0.1:0",
             "--PulsePoint:Silo:SiloPort=21111",
             "--PulsePoint:Silo:GatewayPort=40000",
@@ -56,7 +58,7 @@ public sealed class ApplicationRoleCheckTests
     [Fact]
     public async Task Silo_reports_bad_configuration_with_exit_code_2()
     {
-        var exit = await SiloCommandLine.RunAsync(["run", "--PulsePoint:Silo:SiloPort=99999", $"--PulsePoint:Database:Application={TestDatabase.Application}"]);
+        var exit = await SiloCommandLine.RunAsync(["run", "--PulsePoint:Silo:SiloPort=99999", $"--PulsePoint:Database:Application={TestDatabase.Application}", $"--PulsePoint:Database:Orleans={TestDatabase.Orleans}", $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}"]);
 
         Assert.Equal(2, exit);
     }

@@ -72,7 +72,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         Assert.Equal(TenantStatus.Active, await Client.GetTenantStatusAsync(tenant));
 
         await using var dataSource = TestDatabase.CreateDataSource(TestDatabase.Application);
-        await new TenantDatabase(dataSource).RunAsync(tenant, async session =>
+        await new TenantDatabase(dataSource, TestDatabase.TenantContext).RunAsync(tenant, async session =>
         {
             await using var edit = session.Command("update tenants set status = 'inactive' where id = $1");
             Assert.Equal(1, await edit.ExecuteNonQueryAsync());
@@ -99,7 +99,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         var tenants = Enumerable.Range(0, 40).Select(_ => TenantId.New()).ToArray();
         await using (var dataSource = TestDatabase.CreateDataSource(TestDatabase.Application))
         {
-            var database = new TenantDatabase(dataSource);
+            var database = new TenantDatabase(dataSource, TestDatabase.TenantContext);
             foreach (var tenant in tenants)
             {
                 await database.RunAsync(tenant, async session =>
