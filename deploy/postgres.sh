@@ -10,7 +10,8 @@
 #   deploy/postgres.sh start    install if needed, init if needed, start, ensure roles + database
 #   deploy/postgres.sh stop     stop the cluster (data kept)
 #   deploy/postgres.sh status   say whether it runs
-#   deploy/postgres.sh env      print the PulsePoint connection settings as export lines
+#   deploy/postgres.sh env      print the PulsePoint connection settings and this cluster's tenant context key
+#                               (made once, kept beside the data, registered by `PulsePoint.Silo migrate`)
 #   deploy/postgres.sh destroy  stop and delete the data folder
 #
 # Settings (environment): PULSEPOINT_PG_PORT (55432), PULSEPOINT_PG_DIR (<repo>/.local/postgres),
@@ -165,6 +166,16 @@ stop() {
 
 conn() { echo "Host=127.0.0.1;Port=$port;Database=$database;Username=$1;Password=$2"; }
 
+# The local-development tenant context key: 32 random bytes, made once per cluster folder, readable by its maker only.
+tenant_context_key() {
+    local file=$dir/tenant-context-key
+    if [ ! -s "$file" ]; then
+        (umask 022 && mkdir -p "$dir")
+        (umask 077 && head -c 32 /dev/urandom | base64 > "$file")
+    fi
+    cat "$file"
+}
+
 [ "${1:-}" = start ] || resolve_dir
 case "${1:-}" in
     start) start ;;
@@ -175,7 +186,8 @@ case "${1:-}" in
         echo "export PulsePoint__Database__Application='$(conn pulsepoint_app "$app_pw")'"
         echo "export PulsePoint__Database__Pipeline='$(conn pulsepoint_pipeline "$pipeline_pw")'"
         echo "export PulsePoint__Database__Orleans='$(conn pulsepoint_orleans "$orleans_pw")'"
+        echo "export PulsePoint__Database__TenantContextKey='$(tenant_context_key)'"
         ;;
     destroy) stop; rm -rf "$dir"; say "deleted $dir" ;;
-    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -94,7 +94,7 @@ public static class SiloHostExtensions
         {
             throw new ConfigurationErrorException(
                 "PulsePoint:Database:TenantContextKey is required: 32 random bytes in base64 (`openssl rand -base64 32`), the same on every " +
-                "silo and registered by `PulsePoint.Silo migrate`; deploy/run-local.sh makes one for local development");
+                "silo and registered by `PulsePoint.Silo migrate`; for local development `deploy/postgres.sh env` prints one");
         }
 
         return DataSources.PinSearchPath(database.Orleans);
