@@ -41,26 +41,24 @@ insert into tenant_context_seal_key (secret) values (pgcrypto.gen_random_bytes(3
 
 revoke all on tenant_context_keys, tenant_context_seal_key from public;
 
--- The seal of the current transaction for a tenant: bound to this backend and this transaction's start.
--- Everything is schema-qualified: these functions run as the owner with the caller's search_path.
-create or replace function tenant_context_seal(p_tenant text)
+-- The seal of the current transaction for a tenant under the seal key: bound to this backend and this transaction's
+-- start. A single expression, so PostgreSQL inlines it into its callers (no call, no plan of its own).
+-- Everything is schema-qualified: these functions run as the owner with the caller's search path.
+create or replace function tenant_context_seal(p_tenant text, p_key bytea)
 returns text
-language plpgsql
+language sql
 stable
 parallel restricted
 as $$
-begin
-    return (select pg_catalog.encode(pgcrypto.hmac(
-                       pg_catalog.convert_to(
-                           p_tenant operator(pg_catalog.||) E'\n'
-                           operator(pg_catalog.||) pg_catalog.pg_backend_pid()::text operator(pg_catalog.||) E'\n'
-                           operator(pg_catalog.||) (extract(epoch from pg_catalog.transaction_timestamp()) operator(pg_catalog.*) 1000000)::bigint::text,
-                           'UTF8'),
-                       k.secret, 'sha256'), 'hex')
-              from public.tenant_context_seal_key k);
-end
+    select pg_catalog.encode(pgcrypto.hmac(
+               pg_catalog.convert_to(
+                   p_tenant operator(pg_catalog.||) E'\n'
+                   operator(pg_catalog.||) pg_catalog.pg_backend_pid()::text operator(pg_catalog.||) E'\n'
+                   operator(pg_catalog.||) (extract(epoch from pg_catalog.transaction_timestamp()) operator(pg_catalog.*) 1000000)::bigint::text,
+                   'UTF8'),
+               p_key, 'sha256'), 'hex')
 $$;
-revoke all on function tenant_context_seal(text) from public;
+revoke all on function tenant_context_seal(text, bytea) from public;
 
 -- Sets the transaction's tenant when the silo's proof holds; raises PP002 otherwise.
 create or replace function set_tenant_context(p_tenant uuid, p_key_id text, p_issued_at_ms bigint, p_proof bytea)
@@ -71,7 +69,8 @@ security definer
 parallel restricted
 as $$
 declare
-    expected bytea;
+    silo_key bytea;
+    seal_key bytea;
 begin
     -- Clear first: a rejected call leaves no tenant behind.
     perform pg_catalog.set_config('app.current_tenant_id', '', true);
@@ -84,26 +83,25 @@ begin
         raise exception 'tenant context rejected: issued more than 120 s from the database''s clock'
             using errcode = 'PP002', hint = 'check the clocks of the silo and the database';
     end if;
-    select pgcrypto.hmac(
-               pg_catalog.convert_to(
-                   'pulsepoint-tenant-context' operator(pg_catalog.||) E'\n'
-                   operator(pg_catalog.||) p_tenant::text operator(pg_catalog.||) E'\n'
-                   operator(pg_catalog.||) pg_catalog.pg_backend_pid()::text operator(pg_catalog.||) E'\n'
-                   operator(pg_catalog.||) p_issued_at_ms::text,
-                   'UTF8'),
-               k.secret, 'sha256')
-      into expected
-      from public.tenant_context_keys k
-     where k.key_id operator(pg_catalog.=) p_key_id;
-    if expected is null then
+    select k.secret into silo_key from public.tenant_context_keys k where k.key_id operator(pg_catalog.=) p_key_id;
+    if silo_key is null then
         raise exception 'tenant context rejected: key % is not registered in this database', p_key_id
             using errcode = 'PP002', hint = 'run `PulsePoint.Silo migrate` with PulsePoint:Database:TenantContextKey set to register it';
     end if;
-    if expected operator(pg_catalog.<>) p_proof then
+    -- The message TenantContextSigner signs.
+    if pgcrypto.hmac(
+           pg_catalog.convert_to(
+               'pulsepoint-tenant-context' operator(pg_catalog.||) E'\n'
+               operator(pg_catalog.||) p_tenant::text operator(pg_catalog.||) E'\n'
+               operator(pg_catalog.||) pg_catalog.pg_backend_pid()::text operator(pg_catalog.||) E'\n'
+               operator(pg_catalog.||) p_issued_at_ms::text,
+               'UTF8'),
+           silo_key, 'sha256') operator(pg_catalog.<>) p_proof then
         raise exception 'tenant context rejected: the proof does not verify' using errcode = 'PP002';
     end if;
+    select s.secret into seal_key from public.tenant_context_seal_key s;
     perform pg_catalog.set_config('app.current_tenant_id', p_tenant::text, true);
-    perform pg_catalog.set_config('app.tenant_context_seal', public.tenant_context_seal(p_tenant::text), true);
+    perform pg_catalog.set_config('app.tenant_context_seal', public.tenant_context_seal(p_tenant::text, seal_key), true);
 end
 $$;
 
@@ -119,11 +117,13 @@ as $$
 declare
     tenant text := pg_catalog.current_setting('app.current_tenant_id', true);
     seal text := pg_catalog.current_setting('app.tenant_context_seal', true);
+    seal_key bytea;
 begin
     if tenant is null or tenant operator(pg_catalog.=) '' or seal is null or seal operator(pg_catalog.=) '' then
         return null;
     end if;
-    if seal operator(pg_catalog.=) public.tenant_context_seal(tenant) then
+    select s.secret into seal_key from public.tenant_context_seal_key s;
+    if public.tenant_context_seal(tenant, seal_key) operator(pg_catalog.=) seal then
         return tenant::pg_catalog.uuid;
     end if;
     return null;
