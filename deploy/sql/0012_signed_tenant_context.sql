@@ -7,7 +7,8 @@
 --   owned by the owner role) checks it against its copy of the key in tenant_context_keys, which only the
 --   owner reads, then seals the context to the transaction: app.current_tenant_id = the tenant and
 --   app.tenant_context_seal = HMAC-SHA256 under a key that never leaves the database (tenant_context_seal_key)
---   over the tenant, the backend's process id and the transaction's start time in microseconds.
+--   over the tenant, the backend's process id and the transaction's start time in microseconds. A call that
+--   fails raises; a caller that catches it in a savepoint gets its earlier settings back, never a new tenant.
 -- * Every tenant_isolation policy compares with (select current_tenant_id()): an init plan, evaluated once
 --   per statement, that recomputes the seal and returns the tenant, or NULL (no rows, no writes) when the
 --   setting was changed after set_tenant_context, set without it, set at session level, or carried over from
@@ -71,10 +72,8 @@ as $$
 declare
     silo_key bytea;
     seal_key bytea;
+    ignored text;
 begin
-    -- Clear first: a rejected call leaves no tenant behind.
-    perform pg_catalog.set_config('app.current_tenant_id', '', true);
-    perform pg_catalog.set_config('app.tenant_context_seal', '', true);
     if p_tenant is null or p_key_id is null or p_issued_at_ms is null or p_proof is null then
         raise exception 'tenant context rejected: missing argument' using errcode = 'PP002';
     end if;
@@ -100,8 +99,9 @@ begin
         raise exception 'tenant context rejected: the proof does not verify' using errcode = 'PP002';
     end if;
     select s.secret into seal_key from public.tenant_context_seal_key s;
-    perform pg_catalog.set_config('app.current_tenant_id', p_tenant::text, true);
-    perform pg_catalog.set_config('app.tenant_context_seal', public.tenant_context_seal(p_tenant::text, seal_key), true);
+    -- Assignments, not PERFORM: PL/pgSQL evaluates them without a run of the executor.
+    ignored := pg_catalog.set_config('app.current_tenant_id', p_tenant::text, true);
+    ignored := pg_catalog.set_config('app.tenant_context_seal', public.tenant_context_seal(p_tenant::text, seal_key), true);
 end
 $$;
 
