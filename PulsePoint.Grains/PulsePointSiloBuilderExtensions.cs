@@ -26,8 +26,16 @@ public static class PulsePointSiloBuilderExtensions
         services.AddOptions<TenancyOptions>().Bind(configuration.GetSection(TenancyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
         services.AddSingleton<DataSources>();
-        services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().Application));
-        services.AddKeyedSingleton(TenantDatabase.Background, (sp, _) => new TenantDatabase(sp.GetRequiredService<DataSources>().Background));
+        services.AddSingleton(sp =>
+        {
+            var sources = sp.GetRequiredService<DataSources>();
+            return new TenantDatabase(sources.Application, sources.TenantContext);
+        });
+        services.AddKeyedSingleton(TenantDatabase.Background, (sp, _) =>
+        {
+            var sources = sp.GetRequiredService<DataSources>();
+            return new TenantDatabase(sources.Background, sources.TenantContext);
+        });
         services.AddSingleton<TenantMetrics>();
         services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyStore>();

@@ -102,10 +102,10 @@ case "${1:-}" in
             fi
         done ;;
     env)
-        app=$(deploy/postgres.sh env | sed -n "s/^export PulsePoint__Database__Application='\(.*\)'$/\1/p")
+        orleans=$(deploy/postgres.sh env | sed -n "s/^export PulsePoint__Database__Orleans='\(.*\)'$/\1/p")
         echo "export PulsePoint__Client__Clustering=AdoNet"
         echo "export PulsePoint__Client__ClusterId=$cluster_id"
-        echo "export PulsePoint__Client__MembershipConnectionString='$app'"
+        echo "export PulsePoint__Client__MembershipConnectionString='$orleans'"
         ;;
     *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

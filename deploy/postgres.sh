@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL for PulsePoint on this machine: installs PostgreSQL with apt if missing, runs
 # its own cluster as the postgres user on a loopback port with its data under .local/ (git-ignored),
-# and creates the three roles and the database. Idempotent: start on a running cluster is a no-op.
+# and creates the four roles and the database. Idempotent: start on a running cluster is a no-op.
 # Run as root, the server runs as the postgres user; when that user cannot reach the data folder (a
 # clone under a private home such as /root, mode 0700), the cluster lives in
 # /var/lib/postgresql/pulsepoint/<folder name>-<hash of the folder's path> instead: one per clone and
@@ -10,11 +10,12 @@
 #   deploy/postgres.sh start    install if needed, init if needed, start, ensure roles + database
 #   deploy/postgres.sh stop     stop the cluster (data kept)
 #   deploy/postgres.sh status   say whether it runs
-#   deploy/postgres.sh env      print the PulsePoint connection settings as export lines
+#   deploy/postgres.sh env      print the PulsePoint connection settings and this cluster's tenant context key
+#                               (made once, kept beside the data, registered by `PulsePoint.Silo migrate`)
 #   deploy/postgres.sh destroy  stop and delete the data folder
 #
 # Settings (environment): PULSEPOINT_PG_PORT (55432), PULSEPOINT_PG_DIR (<repo>/.local/postgres),
-# PULSEPOINT_PG_DATABASE (pulsepoint), PULSEPOINT_PG_{OWNER,APP,PIPELINE}_PASSWORD (local defaults).
+# PULSEPOINT_PG_DATABASE (pulsepoint), PULSEPOINT_PG_{OWNER,APP,PIPELINE,ORLEANS}_PASSWORD (local defaults).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,6 +27,7 @@ database=${PULSEPOINT_PG_DATABASE:-pulsepoint}
 owner_pw=${PULSEPOINT_PG_OWNER_PASSWORD:-pulsepoint-owner-local}
 app_pw=${PULSEPOINT_PG_APP_PASSWORD:-pulsepoint-app-local}
 pipeline_pw=${PULSEPOINT_PG_PIPELINE_PASSWORD:-pulsepoint-pipeline-local}
+orleans_pw=${PULSEPOINT_PG_ORLEANS_PASSWORD:-pulsepoint-orleans-local}
 
 say() { printf 'postgres.sh: %s\n' "$*" >&2; }
 
@@ -105,21 +107,33 @@ init_cluster() {
 
 ensure_roles() {
     # Passwords are passed as psql variables and quoted by psql (:'name'), never spliced into SQL text.
-    psql_admin -d postgres -v owner_pw="$owner_pw" -v app_pw="$app_pw" -v pipeline_pw="$pipeline_pw" <<'SQL'
+    psql_admin -d postgres -v owner_pw="$owner_pw" -v app_pw="$app_pw" -v pipeline_pw="$pipeline_pw" -v orleans_pw="$orleans_pw" <<'SQL'
 select format('create role pulsepoint_owner login createdb password %L', :'owner_pw')
  where not exists (select 1 from pg_roles where rolname = 'pulsepoint_owner') \gexec
 select format('create role pulsepoint_app login nosuperuser nobypassrls nocreatedb nocreaterole noinherit password %L', :'app_pw')
  where not exists (select 1 from pg_roles where rolname = 'pulsepoint_app') \gexec
 select format('create role pulsepoint_pipeline login nosuperuser bypassrls nocreatedb nocreaterole noinherit password %L', :'pipeline_pw')
  where not exists (select 1 from pg_roles where rolname = 'pulsepoint_pipeline') \gexec
+select format('create role pulsepoint_orleans login nosuperuser nobypassrls nocreatedb nocreaterole noinherit password %L', :'orleans_pw')
+ where not exists (select 1 from pg_roles where rolname = 'pulsepoint_orleans') \gexec
 select format('alter role pulsepoint_owner password %L', :'owner_pw') \gexec
 select format('alter role pulsepoint_app password %L', :'app_pw') \gexec
 select format('alter role pulsepoint_pipeline password %L', :'pipeline_pw') \gexec
+select format('alter role pulsepoint_orleans password %L', :'orleans_pw') \gexec
 SQL
     psql_admin -d postgres -v db="$database" <<'SQL'
 select format('create database %I owner pulsepoint_owner', :'db')
  where not exists (select 1 from pg_database where datname = :'db') \gexec
 SQL
+    # No role but a superuser creates large objects: in template1 (so databases the owner creates later, such
+    # as the tests', inherit it) and in the database. Only a superuser can revoke these.
+    local d
+    for d in template1 "$database"; do
+        psql_admin -d "$d" <<'SQL'
+revoke execute on function pg_catalog.lo_creat(integer), pg_catalog.lo_create(oid),
+    pg_catalog.lo_from_bytea(oid, bytea), pg_catalog.lo_import(text), pg_catalog.lo_import(text, oid) from public;
+SQL
+    done
 }
 
 start() {
@@ -152,6 +166,16 @@ stop() {
 
 conn() { echo "Host=127.0.0.1;Port=$port;Database=$database;Username=$1;Password=$2"; }
 
+# The local-development tenant context key: 32 random bytes, made once per cluster folder, readable by its maker only.
+tenant_context_key() {
+    local file=$dir/tenant-context-key
+    if [ ! -s "$file" ]; then
+        (umask 022 && mkdir -p "$dir")
+        (umask 077 && head -c 32 /dev/urandom | base64 > "$file")
+    fi
+    cat "$file"
+}
+
 [ "${1:-}" = start ] || resolve_dir
 case "${1:-}" in
     start) start ;;
@@ -161,7 +185,9 @@ case "${1:-}" in
         echo "export PulsePoint__Database__Owner='$(conn pulsepoint_owner "$owner_pw")'"
         echo "export PulsePoint__Database__Application='$(conn pulsepoint_app "$app_pw")'"
         echo "export PulsePoint__Database__Pipeline='$(conn pulsepoint_pipeline "$pipeline_pw")'"
+        echo "export PulsePoint__Database__Orleans='$(conn pulsepoint_orleans "$orleans_pw")'"
+        echo "export PulsePoint__Database__TenantContextKey='$(tenant_context_key)'"
         ;;
     destroy) stop; rm -rf "$dir"; say "deleted $dir" ;;
-    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -87,7 +87,7 @@ public sealed partial class Reconciliation
         ILogger<Reconciliation> logger)
     {
         _dataSources = dataSources;
-        _database = new TenantDatabase(dataSources.Application);
+        _database = new TenantDatabase(dataSources.Application, dataSources.TenantContext);
         _counters = counters;
         _warehouse = warehouse;
         _options = options;

@@ -9,6 +9,8 @@ public sealed class DataSources(IOptions<DatabaseOptions> options) : IAsyncDispo
     private readonly Lazy<NpgsqlDataSource> _application = new(() => Create(options.Value.Application, "PulsePoint:Database:Application"));
     private readonly Lazy<NpgsqlDataSource> _pipeline = new(() => Create(options.Value.Pipeline, "PulsePoint:Database:Pipeline"));
     private readonly Lazy<NpgsqlDataSource> _background = new(() => Create(options.Value.Application, "PulsePoint:Database:Application", BackgroundApplicationName));
+    // The wall clock, never an injected one: PostgreSQL checks a proof's time against its own clock.
+    private readonly Lazy<TenantContextSigner> _tenantContext = new(() => TenantContextSigner.Create(options.Value, TimeProvider.System));
 
     /// <summary>The <c>Application Name</c> of <see cref="Background"/>'s connections, unless the connection string sets one.</summary>
     public const string BackgroundApplicationName = "pulsepoint-background";
@@ -27,6 +29,10 @@ public sealed class DataSources(IOptions<DatabaseOptions> options) : IAsyncDispo
     /// query through a pool of three instead of one, +10% p50 and +30-40% p99).
     /// </summary>
     public NpgsqlDataSource Background => _background.Value;
+
+    /// <summary>Signs the tenant of every transaction on <see cref="Application"/> and <see cref="Background"/> (<see cref="TenantDatabase"/>).</summary>
+    /// <exception cref="InvalidOperationException">PulsePoint:Database:TenantContextKey is missing.</exception>
+    public TenantContextSigner TenantContext => _tenantContext.Value;
 
     public async ValueTask DisposeAsync()
     {
@@ -81,6 +87,26 @@ public sealed class DataSources(IOptions<DatabaseOptions> options) : IAsyncDispo
             builder.ApplicationName = applicationName;
         }
 
-        return NpgsqlDataSource.Create(builder.ConnectionString);
+        return NpgsqlDataSource.Create(PinSearchPath(builder.ConnectionString));
+    }
+
+    /// <summary>The schemas every PulsePoint connection resolves names in, unless its connection string names its own.</summary>
+    public const string SearchPath = "public, pg_temp";
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with <see cref="SearchPath"/> unless it sets one. Npgsql sends it when the
+    /// connection starts, so it is also what the pool's reset (<c>RESET ALL</c>) returns to after a statement changed
+    /// it. Temporary tables come last (unlisted, PostgreSQL would search them first), so none can stand in for a
+    /// table of <c>public</c> even where a role may create one.
+    /// </summary>
+    public static string PinSearchPath(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Search Path") || given.ContainsKey("SearchPath"))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = SearchPath }.ConnectionString;
     }
 }

@@ -4,14 +4,15 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.Storage;
 
 /// <summary>
-/// The one way tenant-scoped SQL runs. Each unit of work gets its own connection and transaction in
-/// which <c>app.current_tenant_id</c> is set with <c>set_config(..., true)</c> — a bound parameter,
-/// transaction-local — so row-level security filters every statement, and the setting dies with the
-/// transaction: a pooled connection handed to the next tenant carries nothing over.
+/// The one way tenant-scoped SQL runs. Each unit of work gets its own connection and transaction whose first
+/// statement is <c>set_tenant_context</c> with the tenant and the silo's proof of it (<see cref="TenantContextSigner"/>),
+/// all bound parameters: PostgreSQL checks the proof and seals the tenant to this transaction, so row-level security
+/// filters every statement, a tenant set any other way (or carried over from another transaction) matches no row, and
+/// the setting dies with the transaction: a pooled connection handed to the next tenant carries nothing over.
 /// </summary>
-public sealed class TenantDatabase(NpgsqlDataSource dataSource)
+public sealed class TenantDatabase(NpgsqlDataSource dataSource, TenantContextSigner signer)
 {
-    internal const string SetTenantSql = "select set_config('app.current_tenant_id', $1, true)";
+    internal const string SetTenantSql = "select public.set_tenant_context($1, $2, $3, $4)";
 
     /// <summary>The service key of the instance over <see cref="DataSources.Background"/>, for the silo's timed reads.</summary>
     public const string Background = "background";
@@ -23,7 +24,7 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var set = new NpgsqlCommand(SetTenantSql, connection, transaction))
         {
-            set.Parameters.Add(new NpgsqlParameter { Value = tenant.ToString() });
+            AddContext(set.Parameters, tenant, connection.ProcessID);
             await set.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -46,9 +47,11 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
         Func<NpgsqlDataReader, CancellationToken, Task<T>> read,
         CancellationToken cancellationToken = default)
     {
-        await using var batch = dataSource.CreateBatch();
+        // Opened first: the proof names the backend that will check it. A pooled open costs no round trip.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = connection.CreateBatch();
         var set = new NpgsqlBatchCommand(SetTenantSql);
-        set.Parameters.Add(new NpgsqlParameter { Value = tenant.ToString() });
+        AddContext(set.Parameters, tenant, connection.ProcessID);
         batch.BatchCommands.Add(set);
         var query = new NpgsqlBatchCommand(sql);
         query.Parameters.Add(new NpgsqlParameter { Value = tenant.Value });
@@ -66,4 +69,13 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
             await work(session);
             return true;
         }, cancellationToken);
+
+    private void AddContext(NpgsqlParameterCollection parameters, TenantId tenant, int backendProcessId)
+    {
+        var proof = signer.Sign(tenant, backendProcessId);
+        parameters.Add(new NpgsqlParameter { Value = tenant.Value });
+        parameters.Add(new NpgsqlParameter { Value = proof.KeyId });
+        parameters.Add(new NpgsqlParameter { Value = proof.IssuedAtMilliseconds });
+        parameters.Add(new NpgsqlParameter { Value = proof.Proof });
+    }
 }

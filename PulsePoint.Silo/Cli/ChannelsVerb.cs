@@ -185,7 +185,7 @@ public static class ChannelsVerb
         var database = ValidatedOptions.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section);
         var alerts = ValidatedOptions.Bind<AlertOptions>(configuration, AlertOptions.Section);
         await using var sources = new DataSources(Options.Create(database));
-        var store = new AlertChannelStore(new TenantDatabase(sources.Application), new ChannelSecrets(Options.Create(alerts)));
+        var store = new AlertChannelStore(VerbConfiguration.TenantDatabase(sources.Application, database), new ChannelSecrets(Options.Create(alerts)));
         var time = TimeProvider.System;
         cancellationToken.ThrowIfCancellationRequested();
         return await action(new ChannelsContext(tenant, database, alerts, sources, store, time, time.GetUtcNow()), result.InvocationConfiguration.Output);

@@ -17,7 +17,7 @@ public static class KeysCreateVerb
         var configuration = args.Configuration();
         var database = ValidatedOptions.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section);
         await using var sources = new DataSources(Options.Create(database));
-        var store = new ApiKeyStore(sources, new TenantDatabase(sources.Application), TimeProvider.System);
+        var store = new ApiKeyStore(sources, VerbConfiguration.TenantDatabase(sources.Application, database), TimeProvider.System);
         ApiKeyInfo info;
         string key;
         if (args.Operator)

@@ -14,7 +14,7 @@ public static class KeysListVerb
     {
         var database = ValidatedOptions.Bind<DatabaseOptions>(args.Configuration(), DatabaseOptions.Section);
         await using var sources = new DataSources(Options.Create(database));
-        var store = new ApiKeyStore(sources, new TenantDatabase(sources.Application), TimeProvider.System);
+        var store = new ApiKeyStore(sources, VerbConfiguration.TenantDatabase(sources.Application, database), TimeProvider.System);
         var keys = args.Operator ? await store.ListOperatorKeysAsync() : await store.ListTenantKeysAsync(args.Tenant!.Value);
         await output.WriteAsync(Render(keys, DateTimeOffset.UtcNow));
         return 0;

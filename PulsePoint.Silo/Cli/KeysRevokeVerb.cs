@@ -41,7 +41,7 @@ public static class KeysRevokeVerb
         {
             var database = ValidatedOptions.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section);
             await using var sources = new DataSources(Options.Create(database));
-            var store = new ApiKeyStore(sources, new TenantDatabase(sources.Application), TimeProvider.System);
+            var store = new ApiKeyStore(sources, VerbConfiguration.TenantDatabase(sources.Application, database), TimeProvider.System);
             revoked = await store.RevokeAsync(id, args.Tenant);
         }
 

@@ -44,7 +44,7 @@ public static class PricesListVerb
         var billing = ValidatedOptions.Bind<BillingOptions>(configuration, BillingOptions.Section);
         await using var sources = new DataSources(Options.Create(database));
         var table = await ModelPriceTable.ListAsync(sources.Application, cancellationToken);
-        var negotiated = tenant is { } id ? await ModelPriceTable.ListTenantAsync(new TenantDatabase(sources.Application), id, cancellationToken) : [];
+        var negotiated = tenant is { } id ? await ModelPriceTable.ListTenantAsync(VerbConfiguration.TenantDatabase(sources.Application, database), id, cancellationToken) : [];
         var catalog = new PricingCatalog(PricingFile.Default, billing.Pricing.Select(p => p.ToPrice("config")), table.Select(t => t.Price));
         var prices = (negotiatedOnly ? [] : catalog.Entries).Concat(negotiated.Select(n => n.Price))
             .Where(p => model is null || string.Equals(p.Model, model.Trim(), StringComparison.OrdinalIgnoreCase))

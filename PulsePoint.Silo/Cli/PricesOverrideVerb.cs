@@ -93,10 +93,10 @@ public static class PricesOverrideVerb
                 throw new ConfigurationErrorException("prices override set needs PulsePoint:Database:Owner (only the owner role writes negotiated prices)");
             }
 
-            await using var owner = NpgsqlDataSource.Create(database.Owner);
+            await using var owner = DataSources.Create(database.Owner, "PulsePoint:Database:Owner (only the owner role writes negotiated prices)");
             try
             {
-                await ModelPriceTable.SetTenantAsync(new TenantDatabase(owner), id, price, result.GetValue(note), cancellationToken);
+                await ModelPriceTable.SetTenantAsync(VerbConfiguration.TenantDatabase(owner, database), id, price, result.GetValue(note), cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
             {
@@ -136,9 +136,9 @@ public static class PricesOverrideVerb
                 throw new ConfigurationErrorException("prices override remove needs PulsePoint:Database:Owner");
             }
 
-            await using var owner = NpgsqlDataSource.Create(database.Owner);
+            await using var owner = DataSources.Create(database.Owner, "PulsePoint:Database:Owner (only the owner role writes negotiated prices)");
             var id = result.GetValue(tenant)!.Value;
-            var removed = await ModelPriceTable.RemoveTenantAsync(new TenantDatabase(owner), id, result.GetValue(model)!, cancellationToken);
+            var removed = await ModelPriceTable.RemoveTenantAsync(VerbConfiguration.TenantDatabase(owner, database), id, result.GetValue(model)!, cancellationToken);
             if (removed == 0)
             {
                 throw new VerbUsageException($"tenant {id} has no negotiated price for '{result.GetValue(model)}'");

@@ -310,7 +310,7 @@ public static class ReconcileVerb
                 GatewayPort = silo.GatewayPort,
                 ClusterId = silo.ClusterId,
                 ServiceId = silo.ServiceId,
-                MembershipConnectionString = database.Application,
+                MembershipConnectionString = database.Orleans,
                 EventStreams = false,
             };
             var where = silo.Clustering == ClusteringMode.AdoNet

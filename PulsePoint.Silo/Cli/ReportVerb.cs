@@ -73,8 +73,10 @@ public static class ReportVerb
         }
 
         var defaults = configuration.GetSection(AnalyticsOptions.BillingSection).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
-        await using var dataSource = NpgsqlDataSource.Create(application);
-        var analytics = new TenantAnalytics(new DuckDbAnalyticsWarehouse(ct => OpenReadOnlyAsync(path, ct)), new TenantDatabase(dataSource), Options.Create(defaults));
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        await using var dataSource = DataSources.Create(application, "PulsePoint:Database:Application");
+        var tenants = VerbConfiguration.TenantDatabase(dataSource, database);
+        var analytics = new TenantAnalytics(new DuckDbAnalyticsWarehouse(ct => OpenReadOnlyAsync(path, ct)), tenants, Options.Create(defaults));
 
         var json = new Dictionary<string, object>();
         foreach (var report in selected)

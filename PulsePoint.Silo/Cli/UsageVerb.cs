@@ -50,7 +50,7 @@ public static class UsageVerb
 
         var database = ValidatedOptions.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section);
         await using var sources = new DataSources(Options.Create(database));
-        var ledger = new UsageLedger(sources, new TenantDatabase(sources.Application));
+        var ledger = new UsageLedger(sources, VerbConfiguration.TenantDatabase(sources.Application, database));
         var report = new UsageReport(from, to, await ledger.ReadDaysAsync(tenant, from, to, cancellationToken));
         Write(report, format, output);
         return 0;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using PulsePoint.Silo.Hosting;
+using PulsePoint.Storage;
 
 namespace PulsePoint.Silo.Cli;
 
@@ -34,4 +36,23 @@ public static class VerbConfiguration
             .AddEnvironmentVariables()
             .AddCommandLine(Settings(result))
             .Build();
+
+    /// <summary>The tenant-scoped helper over <paramref name="application"/>, signing with the configured tenant context key.</summary>
+    /// <exception cref="ConfigurationErrorException">PulsePoint:Database:TenantContextKey is missing.</exception>
+    public static TenantDatabase TenantDatabase(Npgsql.NpgsqlDataSource application, DatabaseOptions database) =>
+        new(application, TenantContextSigner(database));
+
+    /// <summary>The signer of the configured tenant context key.</summary>
+    /// <exception cref="ConfigurationErrorException">PulsePoint:Database:TenantContextKey is missing or malformed.</exception>
+    public static TenantContextSigner TenantContextSigner(DatabaseOptions database)
+    {
+        try
+        {
+            return Storage.TenantContextSigner.Create(database, TimeProvider.System);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigurationErrorException(e.Message);
+        }
+    }
 }

@@ -21,6 +21,7 @@ public static class SiloHostExtensions
     {
         var silo = ValidatedOptions.Bind<SiloOptions>(builder.Configuration, SiloOptions.Section);
         var database = ValidatedOptions.Bind<DatabaseOptions>(builder.Configuration, DatabaseOptions.Section);
+        var orleansDatabase = RequireSiloSecrets(database);
         builder.WebHost.UseUrls(silo.WebUrl);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(silo));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
@@ -36,7 +37,7 @@ public static class SiloHostExtensions
         {
             if (silo.Clustering == ClusteringMode.AdoNet)
             {
-                orleans.UseAdoNetClustering(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = database.Application; });
+                orleans.UseAdoNetClustering(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = orleansDatabase; });
                 orleans.ConfigureEndpoints(ParseAddress(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: false);
                 orleans.Configure<ClusterOptions>(o => { o.ClusterId = silo.ClusterId; o.ServiceId = silo.ServiceId; });
             }
@@ -45,7 +46,7 @@ public static class SiloHostExtensions
                 orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
             }
 
-            orleans.AddAdoNetGrainStorageAsDefault(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = database.Application; });
+            orleans.AddAdoNetGrainStorageAsDefault(o => { o.Invariant = AdoNetInvariant; o.ConnectionString = orleansDatabase; });
             orleans.AddDashboard();
             orleans.AddPulsePointGrains(builder.Configuration);
         });
@@ -77,6 +78,29 @@ public static class SiloHostExtensions
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// A silo needs the Orleans role's connection string (Orleans' tables are not the application role's) and the tenant
+    /// context key (without it no tenant query can run); there are no defaults for either. Returns the Orleans
+    /// connection string with the search path pinned.
+    /// </summary>
+    private static string RequireSiloSecrets(DatabaseOptions database)
+    {
+        if (string.IsNullOrWhiteSpace(database.Orleans))
+        {
+            throw new ConfigurationErrorException(
+                "PulsePoint:Database:Orleans (the Orleans role's connection string: membership, grain state, reminders) is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(database.TenantContextKey))
+        {
+            throw new ConfigurationErrorException(
+                "PulsePoint:Database:TenantContextKey is required: 32 random bytes in base64 (`openssl rand -base64 32`), the same on every " +
+                "silo and registered by `PulsePoint.Silo migrate`; for local development `deploy/postgres.sh env` prints one");
+        }
+
+        return DataSources.PinSearchPath(database.Orleans);
     }
 
     private static IPAddress ParseAddress(string text) =>

@@ -111,6 +111,8 @@ env = {e['name']: e for e in silo.get('env', [])}
 adv = env.get('PulsePoint__Silo__AdvertisedAddress', {}).get('valueFrom', {}).get('fieldRef', {})
 check(adv.get('fieldPath') == 'status.podIP', "Deployment: AdvertisedAddress must come from status.podIP")
 check('PulsePoint__Database__Application' in env, "Deployment: the application connection string is required")
+check('PulsePoint__Database__Orleans' in env, "Deployment: the Orleans connection string is required")
+check('PulsePoint__Database__TenantContextKey' in env, "Deployment: the tenant context key is required")
 check('PulsePoint__Database__Owner' not in env, "Deployment: silos must not hold the owner connection string")
 gac = env.get('GOOGLE_APPLICATION_CREDENTIALS', {}).get('value', '')
 mounts = {m['name']: m['mountPath'] for m in silo.get('volumeMounts', [])}
@@ -119,7 +121,7 @@ check(all(n in volumes for n in mounts), "Deployment: a volumeMount names an unk
 gvol = volumes.get(next((n for n, p in mounts.items() if gac.startswith(p + '/')), ''), {})
 check(gvol.get('secret', {}).get('secretName') == 'pulsepoint-google', "Deployment: GOOGLE_APPLICATION_CREDENTIALS must point into the pulsepoint-google Secret mount")
 check(gac.rsplit('/', 1)[-1] in secrets.get('pulsepoint-google', set()), "Deployment: GOOGLE_APPLICATION_CREDENTIALS names a key missing from the Secret")
-check_env('Deployment', silo, {'pulsepoint-database'})
+check_env('Deployment', silo, {'pulsepoint-database', 'pulsepoint-tenant-context'})
 check_hardening('Deployment', pod, silo)
 
 job = one('Job', 'pulsepoint-migrate')
@@ -129,7 +131,7 @@ check(jc.get('args') == ['migrate'], "Job: must run the `migrate` verb")
 check(jc.get('image') == silo.get('image'), "Job: must use the silo's image, so the migrations match the silos")
 check(jpod.get('restartPolicy') == 'Never', "Job: restartPolicy Never (required by podFailurePolicy)")
 check(any(e['name'] == 'PulsePoint__Database__Owner' for e in jc.get('env', [])), "Job: needs the owner connection string")
-check_env('Job', jc, {'pulsepoint-database-owner'})
+check_env('Job', jc, {'pulsepoint-database-owner', 'pulsepoint-tenant-context'})
 check_hardening('Job', jpod, jc)
 
 for name, want_port in (('pulsepoint-gateway', 'gateway'), ('pulsepoint-web', 'web')):

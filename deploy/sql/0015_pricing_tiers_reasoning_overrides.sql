@@ -13,7 +13,7 @@
 -- * model_prices.source: where the numbers were read (a provider's pricing page and the date, or the imported file).
 -- * tenant_model_prices: a tenant's negotiated prices, same columns as model_prices plus tenant_id. For an event of
 --   that tenant, an entry in force at the event's time wins over every catalog layer. Tenant-owned: RLS enabled and
---   forced with the fail-closed policy of 0002. Only the owner writes it (the `prices override` verb, under the
+--   forced with the fail-closed, verified policy of 0012. Only the owner writes it (the `prices override` verb, under the
 --   tenant's RLS context); pulsepoint_pipeline (BYPASSRLS) reads every tenant's entries for the event sink's
 --   catalog; pulsepoint_app reads a tenant's own under RLS.
 -- Re-runnable: IF NOT EXISTS everywhere, policies dropped and re-created.
@@ -47,8 +47,8 @@ alter table tenant_model_prices enable row level security;
 alter table tenant_model_prices force row level security;
 drop policy if exists tenant_isolation on tenant_model_prices;
 create policy tenant_isolation on tenant_model_prices
-    using (tenant_id = (select nullif(current_setting('app.current_tenant_id', true), '')::uuid))
-    with check (tenant_id = (select nullif(current_setting('app.current_tenant_id', true), '')::uuid));
+    using (tenant_id = (select current_tenant_id()))
+    with check (tenant_id = (select current_tenant_id()));
 
 revoke all on tenant_model_prices from public;
 grant select on tenant_model_prices to pulsepoint_app, pulsepoint_pipeline;

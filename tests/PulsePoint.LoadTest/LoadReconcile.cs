@@ -38,7 +38,12 @@ public static class LoadReconcile
         IClusterClient client, string application, string pipeline, IReadOnlyList<TenantId> tenants, DateOnly firstDay,
         ReconciliationSource<IAnalyticsWarehouse> warehouse, TextWriter output, CancellationToken cancellationToken)
     {
-        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = application, Pipeline = pipeline }));
+        await using var sources = new DataSources(Options.Create(new DatabaseOptions
+        {
+            Application = application,
+            Pipeline = pipeline,
+            TenantContextKey = Environment.GetEnvironmentVariable("PulsePoint__Database__TenantContextKey"),
+        }));
         var reconciliation = new Reconciliation(
             sources,
             ReconciliationSource<ICostCounterReader>.Of(new ClusterCostCounters(client), "tenant grains through the driver's client"),

@@ -179,6 +179,8 @@ public sealed class FaultSuite(FaultOptions options, DeployScripts scripts)
         {
             Application = Environment.GetEnvironmentVariable("PulsePoint__Database__Application"),
             Pipeline = Environment.GetEnvironmentVariable("PulsePoint__Database__Pipeline"),
+            Orleans = Environment.GetEnvironmentVariable("PulsePoint__Database__Orleans"),
+            TenantContextKey = Environment.GetEnvironmentVariable("PulsePoint__Database__TenantContextKey"),
         };
         var warehouse = Environment.GetEnvironmentVariable("PulsePoint__Destinations__Warehouse") ?? "None";
         await using var sources = new DataSources(Options.Create(database));

@@ -26,7 +26,8 @@ public sealed class BrandSqlUnderRlsScenario : Scenario
     public override async Task SetupAsync(LoadContext context, CancellationToken cancellationToken)
     {
         _plan = await BrandLoadData.EnsureSeededAsync(context, cancellationToken);
-        _database = new TenantDatabase(context.Application);
+        _database = new TenantDatabase(context.Application, TenantContextSigner.Create(
+            new DatabaseOptions { TenantContextKey = Environment.GetEnvironmentVariable("PulsePoint__Database__TenantContextKey") }, TimeProvider.System));
     }
 
     public override Task RunOnceAsync(LoadContext context, Random random, CancellationToken cancellationToken)

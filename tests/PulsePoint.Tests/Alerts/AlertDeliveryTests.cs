@@ -306,7 +306,7 @@ public sealed class AlertDeliveryTests(BillingClusterFixture fixture) : IAsyncLi
         await Channels(tenant, g => g.AddAsync(new NewAlertChannel(AlertChannelKind.Webhook, "two") { Url = _receiver.BaseUrl + "/two" }));
         var alert = BillingAlerts.Unpriced(tenant, DateOnly.FromDateTime(Now.UtcDateTime), new UsageLine(DateOnly.FromDateTime(Now.UtcDateTime), "replayed-model", 1, 1, 0, 0, 0, 1, 0m, 1), Now);
         await using var application = TestDatabase.CreateDataSource(TestDatabase.Application);
-        var outbox = new AlertOutbox(new TenantDatabase(application), new AlertDeliverySignal(), TimeProvider.System);
+        var outbox = new AlertOutbox(new TenantDatabase(application, TestDatabase.TenantContext), new AlertDeliverySignal(), TimeProvider.System);
 
         await outbox.RecordAsync(tenant, [alert]);
         await outbox.RecordAsync(tenant, [alert]);

@@ -30,6 +30,8 @@ public sealed class AlertStatusTests : IAsyncLifetime
     private static readonly string[] Database =
     [
         $"--PulsePoint:Database:Application={TestDatabase.Application}",
+        $"--PulsePoint:Database:Orleans={TestDatabase.Orleans}",
+        $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
         $"--PulsePoint:Database:Pipeline={TestDatabase.Pipeline}",
         $"--PulsePoint:Database:Owner={TestDatabase.Owner}",
         $"--PulsePoint:Alerts:SecretKey={ClusterFixture.AlertSecretKey}",
@@ -55,7 +57,7 @@ public sealed class AlertStatusTests : IAsyncLifetime
     {
         _receiver = await AlertReceiver.StartAsync();
         _warehouse = await AnalyticsTestWarehouse.CreateAsync();
-        _sources = new DataSources(Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Application = TestDatabase.Application, Pipeline = TestDatabase.Pipeline }));
+        _sources = new DataSources(Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Application = TestDatabase.Application, Pipeline = TestDatabase.Pipeline, TenantContextKey = TestDatabase.TenantContextKey }));
         _worker = new AlertDeliveryWorker(new AlertDeliveryQueue(_sources, new ChannelSecrets(Options)), new AlertSender(Options, TimeProvider.System),
             new AlertDeliverySignal(), Options, TimeProvider.System, NullLogger<AlertDeliveryWorker>.Instance);
         await _worker.StartAsync(CancellationToken.None);
@@ -146,7 +148,7 @@ public sealed class AlertStatusTests : IAsyncLifetime
             // The application role may not add one: the silo that serves tenants cannot widen who gets their alerts.
             await using var application = TestDatabase.CreateDataSource(TestDatabase.Application);
             var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
-                new AlertChannelStore(new TenantDatabase(application), new ChannelSecrets(Options)).AddOperatorAsync(application, new NewAlertChannel(AlertChannelKind.Webhook, "sneaky") { Url = "https://example.com/x" }, DateTimeOffset.UtcNow));
+                new AlertChannelStore(new TenantDatabase(application, TestDatabase.TenantContext), new ChannelSecrets(Options)).AddOperatorAsync(application, new NewAlertChannel(AlertChannelKind.Webhook, "sneaky") { Url = "https://example.com/x" }, DateTimeOffset.UtcNow));
             Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
 
             var tenant = await _warehouse.CreateTenantAsync("Operator sees me");

@@ -20,7 +20,7 @@ public sealed class AnalyticsTestWarehouse : IAsyncDisposable
     private AnalyticsTestWarehouse()
     {
         _application = TestDatabase.CreateDataSource(TestDatabase.Application);
-        Database = new TenantDatabase(_application);
+        Database = new TenantDatabase(_application, TestDatabase.TenantContext);
         Path = System.IO.Path.Combine(_folder, "warehouse.duckdb");
         Warehouse = new DuckDbWarehouse(Options.Create(new DuckDbOptions { Path = Path }), TimeProvider.System, NullLogger<DuckDbWarehouse>.Instance);
         Analytics = new TenantAnalytics(new DuckDbAnalyticsWarehouse(Warehouse.OpenReadConnectionAsync), Database, Options.Create(new AnalyticsOptions()));

@@ -265,7 +265,7 @@ public sealed class BigQueryAnalyticsTests
     {
         await TestDatabase.EnsureCreatedAsync();
         await using var application = TestDatabase.CreateDataSource(TestDatabase.Application);
-        var database = new TenantDatabase(application);
+        var database = new TenantDatabase(application, TestDatabase.TenantContext);
         var tenant = TenantId.New();
         await database.RunAsync(tenant, async session =>
         {

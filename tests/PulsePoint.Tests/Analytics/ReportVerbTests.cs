@@ -109,6 +109,7 @@ public sealed class ReportVerbTests
             [
                 "report", "--tenant", tenant.ToString(), "--from", from, "--to", to, "--report", report, "--format", format,
                 $"--PulsePoint:Destinations:DuckDb:Path={path}", $"--PulsePoint:Database:Application={TestDatabase.Application}",
+                $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
             ],
             output, error);
         return (code, output.ToString(), error.ToString());

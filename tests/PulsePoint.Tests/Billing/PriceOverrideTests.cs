@@ -66,7 +66,7 @@ public sealed class PriceOverrideTests(BillingClusterFixture fixture)
         Assert.Equal(2, inexact.Code);
         Assert.Contains("more than 6 decimals per million tokens", inexact.Error);
         Assert.Equal(2, both.Code);
-        var price = Assert.Single(await ModelPriceTable.ListTenantAsync(new TenantDatabase(TestDatabase.CreateDataSource(TestDatabase.Application)), tenant)).Price;
+        var price = Assert.Single(await ModelPriceTable.ListTenantAsync(new TenantDatabase(TestDatabase.CreateDataSource(TestDatabase.Application), TestDatabase.TenantContext), tenant)).Price;
         // 20 % off 3 / 15 / 0.30 / 3.75 and off the tier's 6 / 22.5 / 0.6 / 7.5.
         Assert.Equal((2.4m, 12m, 0.24m, 3m), (price.InputPerMTok, price.OutputPerMTok, price.CacheReadPerMTok, price.CacheWritePerMTok));
         Assert.Equal([new PriceTier(200_000, 4.8m, 18m, 0.48m, 6m)], price.TierList);
@@ -86,15 +86,15 @@ public sealed class PriceOverrideTests(BillingClusterFixture fixture)
         Assert.Equal(0, (await RunAsync("override", "set", "--tenant", tenant.ToString(), "--model", _model, "--effective-from", "2026-01-01", "--input", "1", "--output", "2")).Code);
         await using var app = TestDatabase.CreateDataSource(TestDatabase.Application);
 
-        Assert.Single(await ModelPriceTable.ListTenantAsync(new TenantDatabase(app), tenant));
-        Assert.Empty(await ModelPriceTable.ListTenantAsync(new TenantDatabase(app), other));
+        Assert.Single(await ModelPriceTable.ListTenantAsync(new TenantDatabase(app, TestDatabase.TenantContext), tenant));
+        Assert.Empty(await ModelPriceTable.ListTenantAsync(new TenantDatabase(app, TestDatabase.TenantContext), other));
         // Without a tenant context the application role sees none, and it may not write any.
         await using (var all = app.CreateCommand("select count(*) from tenant_model_prices"))
         {
             Assert.Equal(0L, (long)(await all.ExecuteScalarAsync())!);
         }
 
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => new TenantDatabase(app).RunAsync(other, async s =>
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => new TenantDatabase(app, TestDatabase.TenantContext).RunAsync(other, async s =>
         {
             await using var insert = s.Command("insert into tenant_model_prices (tenant_id, model, effective_from, input_per_mtok, output_per_mtok) values ($1, 'x', now(), 0, 0)");
             await insert.ExecuteNonQueryAsync();

@@ -100,6 +100,8 @@ public sealed class ReconcileTenant : IAsyncDisposable
     public static string[] Settings(string warehouse) =>
     [
         $"--PulsePoint:Database:Application={TestDatabase.Application}",
+        $"--PulsePoint:Database:Orleans={TestDatabase.Orleans}",
+        $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
         $"--PulsePoint:Database:Pipeline={TestDatabase.Pipeline}",
         $"--PulsePoint:Destinations:DuckDb:Path={warehouse}",
     ];

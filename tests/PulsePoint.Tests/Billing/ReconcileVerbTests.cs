@@ -228,8 +228,8 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
     {
         var database = TestDatabase.ForCluster("pulsepoint_test_reconcile");
         await database.EnsureCreatedAsync();
-        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = database.Application, Pipeline = database.Pipeline }));
-        var app = new TenantDatabase(sources.Application);
+        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = database.Application, Pipeline = database.Pipeline, TenantContextKey = TestDatabase.TenantContextKey }));
+        var app = new TenantDatabase(sources.Application, TestDatabase.TenantContext);
         var quiet = await CreateTenantAsync(app, "Quiet");
         var billed = await CreateTenantAsync(app, "Billed");
         var unevented = await CreateTenantAsync(app, "Unevented");
@@ -247,7 +247,10 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
         var code = await SiloCommandLine.RunAsync(
             [
                 "reconcile", "--from", Day(Yesterday), "--to", Day(Today), "--counters", "skip", "--settle", "0", "--lag", "0",
-                $"--PulsePoint:Database:Application={database.Application}", $"--PulsePoint:Database:Pipeline={database.Pipeline}",
+                $"--PulsePoint:Database:Application={database.Application}",
+                $"--PulsePoint:Database:Orleans={database.Orleans}",
+                $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
+                $"--PulsePoint:Database:Pipeline={database.Pipeline}",
                 "--PulsePoint:Destinations:Warehouse=None",
             ],
             output, new StringWriter());
@@ -272,7 +275,7 @@ public sealed class ReconcileVerbTests(ClusterFixture fixture)
     {
         var database = TestDatabase.ForCluster("pulsepoint_test_reconcile");
         await database.EnsureCreatedAsync();
-        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = database.Application, Pipeline = database.Pipeline }));
+        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = database.Application, Pipeline = database.Pipeline, TenantContextKey = TestDatabase.TenantContextKey }));
         var store = new EventStore(sources, new PricingCatalogSource(sources, Options.Create(new BillingOptions()), TimeProvider.System, NullLogger<PricingCatalogSource>.Instance), TimeProvider.System);
         const int shard = 8;
         var tenant = TenantId.New();

@@ -69,7 +69,7 @@ public sealed class SinkBillingTests(ClusterFixture fixture)
     public async Task SinkBilling_batches_with_a_retried_event_or_a_foreign_brand_bill_each_new_event_once()
     {
         await using var app = TestDatabase.CreateDataSource(TestDatabase.Application);
-        var (tenant, brand) = await TenantRows.CreateTenantWithBrandAsync(new TenantDatabase(app), "Billed brands");
+        var (tenant, brand) = await TenantRows.CreateTenantWithBrandAsync(new TenantDatabase(app, TestDatabase.TenantContext), "Billed brands");
         var own = TestEvents.Answer(tenant) with { BrandId = brand };
         var foreign = TestEvents.Answer(tenant) with { BrandId = Guid.NewGuid() };
         var ownToo = TestEvents.Answer(tenant) with { BrandId = brand };

@@ -393,7 +393,7 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     private static async Task<(long Events, long Tokens, decimal Cost, long Unpriced)> SumInDatabaseAsync(TenantId tenant)
     {
         await using var dataSource = TestDatabase.CreateDataSource(TestDatabase.Application);
-        return await new TenantDatabase(dataSource).ReadAsync(tenant,
+        return await new TenantDatabase(dataSource, TestDatabase.TenantContext).ReadAsync(tenant,
             "select count(*), sum(total_tokens)::bigint, coalesce(sum(total_cost_usd), 0), count(*) filter (where unpriced) from ai_token_usage where tenant_id = $1",
             bind: null,
             async (reader, ct) =>

@@ -18,9 +18,10 @@ public static class TestUsage
     {
         Application = TestDatabase.Application,
         Pipeline = TestDatabase.Pipeline,
+        TenantContextKey = TestDatabase.TenantContextKey,
     })));
 
-    public static UsageLedger Ledger => new(Sources.Value, new TenantDatabase(Sources.Value.Application));
+    public static UsageLedger Ledger => new(Sources.Value, new TenantDatabase(Sources.Value.Application, TestDatabase.TenantContext));
 
     /// <summary>The event store as the sink writes it (pipeline role), pricing from the shipped catalog.</summary>
     public static EventStore Store => new(Sources.Value, new PricingCatalogSource(

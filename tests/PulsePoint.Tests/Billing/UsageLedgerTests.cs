@@ -18,7 +18,7 @@ public sealed class UsageLedgerTests
     {
         await TestDatabase.EnsureCreatedAsync();
         await using var app = TestDatabase.CreateDataSource(TestDatabase.Application);
-        var (tenant, _) = await TenantRows.CreateTenantWithBrandAsync(new TenantDatabase(app), "Once");
+        var (tenant, _) = await TenantRows.CreateTenantWithBrandAsync(new TenantDatabase(app, TestDatabase.TenantContext), "Once");
         var record = UsageRecord.FromEvent(TestUsage.AiEvent(tenant, "claude-3-sonnet", 1_000, 500), Catalog)!;
 
         var first = await TestUsage.Ledger.InsertAsync([record]);
@@ -37,7 +37,7 @@ public sealed class UsageLedgerTests
     {
         await TestDatabase.EnsureCreatedAsync();
         await using var app = TestDatabase.CreateDataSource(TestDatabase.Application);
-        var database = new TenantDatabase(app);
+        var database = new TenantDatabase(app, TestDatabase.TenantContext);
         var (tenant, brand) = await TenantRows.CreateTenantWithBrandAsync(database, "Ledger A");
         var (other, _) = await TenantRows.CreateTenantWithBrandAsync(database, "Ledger B");
         var strangerBrand = Guid.NewGuid();
@@ -86,7 +86,7 @@ public sealed class UsageLedgerTests
         await using var app = TestDatabase.CreateDataSource(TestDatabase.Application);
         var tenant = TenantId.New();
 
-        var error = await Assert.ThrowsAsync<PostgresException>(() => new TenantDatabase(app).RunAsync(tenant, async session =>
+        var error = await Assert.ThrowsAsync<PostgresException>(() => new TenantDatabase(app, TestDatabase.TenantContext).RunAsync(tenant, async session =>
         {
             await using var insert = session.Command(
                 "insert into ai_token_usage (tenant_id, event_id, model, operation, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens, total_cost_usd, price_source, unpriced, recorded_at) values ($1, gen_random_uuid(), 'm', 'ai.x', 0, 0, 0, 0, 0, 0, 'caller', false, now())");
@@ -110,7 +110,7 @@ public sealed class UsageLedgerTests
                 new ModelPriceSetting { Model = "claude-3-sonnet", EffectiveFrom = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), InputPerMTok = 2.5m, OutputPerMTok = 12.5m },
             },
         };
-        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = TestDatabase.Application, Pipeline = TestDatabase.Pipeline }));
+        await using var sources = new DataSources(Options.Create(new DatabaseOptions { Application = TestDatabase.Application, Pipeline = TestDatabase.Pipeline, TenantContextKey = TestDatabase.TenantContextKey }));
         var source = new PricingCatalogSource(sources, Options.Create(options), TimeProvider.System, NullLogger<PricingCatalogSource>.Instance);
 
         var before = await source.GetAsync();

@@ -12,7 +12,7 @@ public sealed class UsageVerbTests
     {
         await TestDatabase.EnsureCreatedAsync();
         await using var app = TestDatabase.CreateDataSource(TestDatabase.Application);
-        var (tenant, _) = await TenantRows.CreateTenantWithBrandAsync(new TenantDatabase(app), "Usage verb");
+        var (tenant, _) = await TenantRows.CreateTenantWithBrandAsync(new TenantDatabase(app, TestDatabase.TenantContext), "Usage verb");
         var day1 = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
         var day2 = day1.AddDays(1);
         var catalog = TestPrices.Catalog;
@@ -27,7 +27,8 @@ public sealed class UsageVerbTests
         var error = new StringWriter();
 
         var code = await SiloCommandLine.RunAsync(
-            ["usage", "--tenant", tenant.ToString(), "--from", "2026-11-20", "--to", "2026-11-21", $"--PulsePoint:Database:Application={TestDatabase.Application}"],
+            ["usage", "--tenant", tenant.ToString(), "--from", "2026-11-20", "--to", "2026-11-21",
+             $"--PulsePoint:Database:Application={TestDatabase.Application}", $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}"],
             output, error);
 
         Assert.True(code == 0, error.ToString());

@@ -53,7 +53,7 @@ public sealed class BrandGrainTests(ClusterFixture fixture)
         // A row written around the grain is not seen while the cached summary is fresh (TTL 30 s)...
         await using (var application = TestDatabase.CreateDataSource(TestDatabase.Application))
         {
-            await new TenantDatabase(application).RunAsync(tenant, async session =>
+            await new TenantDatabase(application, TestDatabase.TenantContext).RunAsync(tenant, async session =>
             {
                 await using var insert = session.Command("insert into orders (tenant_id, id, brand_id, amount_usd, created_at) values ($1, $2, $3, 1.00, now())")
                     .Bind(Guid.NewGuid()).Bind(brand);

@@ -41,6 +41,8 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["PulsePoint:Database:Application"] = Database.Application,
+                ["PulsePoint:Database:Orleans"] = Database.Orleans,
+                ["PulsePoint:Database:TenantContextKey"] = TestDatabase.TenantContextKey,
                 ["PulsePoint:Database:Pipeline"] = Database.Pipeline,
                 ["PulsePoint:Events:Shards"] = EventShards.ToString(),
                 ["PulsePoint:Destinations:Warehouse"] = "None",

@@ -37,6 +37,8 @@ public sealed class UnreachableDatabaseCluster : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["PulsePoint:Database:Application"] = TestDatabase.Application,
+            ["PulsePoint:Database:Orleans"] = TestDatabase.Orleans,
+            ["PulsePoint:Database:TenantContextKey"] = TestDatabase.TenantContextKey,
             ["PulsePoint:Database:Pipeline"] = new NpgsqlConnectionStringBuilder(TestDatabase.Pipeline) { Port = port, Timeout = 1 }.ConnectionString,
             ["PulsePoint:Events:Shards"] = "1",
             ["PulsePoint:Events:FlushDelay"] = FlushDelay.ToString(),

@@ -168,7 +168,7 @@ public sealed class EventSinkTests(ClusterFixture fixture)
         await Events.TrackAsync(TestEvents.Answer(b));
 
         await using var application = TestEvents.Application();
-        var database = new TenantDatabase(application);
+        var database = new TenantDatabase(application, TestDatabase.TenantContext);
         var seen = await database.RunAsync(a, async session =>
         {
             // No defensive tenant filter here on purpose: RLS alone must hide b's rows.

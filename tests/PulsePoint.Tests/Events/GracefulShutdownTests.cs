@@ -30,6 +30,8 @@ public sealed class GracefulShutdownTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["PulsePoint:Database:Application"] = database.Application,
+            ["PulsePoint:Database:Orleans"] = database.Orleans,
+            ["PulsePoint:Database:TenantContextKey"] = TestDatabase.TenantContextKey,
             ["PulsePoint:Database:Pipeline"] = database.Pipeline,
             ["PulsePoint:Events:Shards"] = "1",
             ["PulsePoint:Events:FlushDelay"] = FlushDelay.ToString(),

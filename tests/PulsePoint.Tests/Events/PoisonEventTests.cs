@@ -40,6 +40,8 @@ public sealed class PoisonEventCluster : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["PulsePoint:Database:Application"] = Database.Application,
+            ["PulsePoint:Database:Orleans"] = Database.Orleans,
+            ["PulsePoint:Database:TenantContextKey"] = TestDatabase.TenantContextKey,
             ["PulsePoint:Database:Pipeline"] = Database.Pipeline,
             ["PulsePoint:Events:Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
             ["PulsePoint:Events:FlushDelay"] = "00:00:01",

@@ -39,6 +39,8 @@ public sealed class PostgresOutageTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["PulsePoint:Database:Application"] = Database.Application,
+            ["PulsePoint:Database:Orleans"] = Database.Orleans,
+            ["PulsePoint:Database:TenantContextKey"] = TestDatabase.TenantContextKey,
             ["PulsePoint:Database:Pipeline"] = Database.Pipeline,
             ["PulsePoint:Events:Shards"] = "2",
             ["PulsePoint:Events:FlushTimeout"] = "00:00:02",

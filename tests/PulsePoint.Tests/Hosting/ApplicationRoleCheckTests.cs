@@ -37,6 +37,33 @@ public sealed class ApplicationRoleCheckTests
     }
 
     [Fact]
+    public async Task RoleCheck_refuses_a_role_that_may_touch_orleans_grain_state()
+    {
+        await TestDatabase.EnsureCreatedAsync();
+        await using var orleans = TestDatabase.CreateDataSource(TestDatabase.Orleans);
+
+        var error = await Assert.ThrowsAsync<UnsafeDatabaseRoleException>(() => ApplicationRoleCheck.VerifyAsync(orleans));
+        Assert.Contains("may touch Orleans' tables", error.Message);
+        Assert.Contains("orleansstorage", error.Message);
+    }
+
+    [Fact]
+    public async Task Silo_refuses_to_start_without_the_tenant_context_key()
+    {
+        var exit = await SiloCommandLine.RunAsync(
+        [
+            "run",
+            $"--PulsePoint:Database:Application={TestDatabase.Application}",
+            $"--PulsePoint:Database:Orleans={TestDatabase.Orleans}",
+            "--PulsePoint:Silo:WebUrl=http://127.0.0.1:0",
+            "--PulsePoint:Silo:SiloPort=21112",
+            "--PulsePoint:Silo:GatewayPort=40001",
+        ]);
+
+        Assert.Equal(2, exit);
+    }
+
+    [Fact]
     public async Task Silo_refuses_to_start_with_a_bypassrls_application_role()
     {
         await TestDatabase.EnsureCreatedAsync();
@@ -45,6 +72,8 @@ public sealed class ApplicationRoleCheckTests
         [
             "run",
             $"--PulsePoint:Database:Application={TestDatabase.Pipeline}",
+            $"--PulsePoint:Database:Orleans={TestDatabase.Orleans}",
+            $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
             "--PulsePoint:Silo:WebUrl=http://127.0.0.1:0",
             "--PulsePoint:Silo:SiloPort=21111",
             "--PulsePoint:Silo:GatewayPort=40000",
@@ -56,7 +85,7 @@ public sealed class ApplicationRoleCheckTests
     [Fact]
     public async Task Silo_reports_bad_configuration_with_exit_code_2()
     {
-        var exit = await SiloCommandLine.RunAsync(["run", "--PulsePoint:Silo:SiloPort=99999", $"--PulsePoint:Database:Application={TestDatabase.Application}"]);
+        var exit = await SiloCommandLine.RunAsync(["run", "--PulsePoint:Silo:SiloPort=99999", $"--PulsePoint:Database:Application={TestDatabase.Application}", $"--PulsePoint:Database:Orleans={TestDatabase.Orleans}", $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}"]);
 
         Assert.Equal(2, exit);
     }

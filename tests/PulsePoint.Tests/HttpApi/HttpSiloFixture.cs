@@ -60,6 +60,8 @@ public class HttpSiloFixture : IAsyncLifetime
     public static string[] Settings =>
     [
         $"--PulsePoint:Database:Application={Database.Application}",
+        $"--PulsePoint:Database:Orleans={Database.Orleans}",
+        $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
         $"--PulsePoint:Database:Pipeline={Database.Pipeline}",
         $"--PulsePoint:Database:Owner={Database.Owner}",
         $"--PulsePoint:Client:GatewayPort={GatewayPort}",

@@ -14,6 +14,8 @@ public sealed class OperatorSiloFixture : HttpSiloFixture
     protected override string[] ExtraSettings =>
     [
         $"--PulsePoint:Database:Application={OperatorDatabase.Application}",
+        $"--PulsePoint:Database:Orleans={OperatorDatabase.Orleans}",
+        $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
         $"--PulsePoint:Database:Pipeline={OperatorDatabase.Pipeline}",
         $"--PulsePoint:Database:Owner={OperatorDatabase.Owner}",
         "--PulsePoint:Silo:SiloPort=22521",

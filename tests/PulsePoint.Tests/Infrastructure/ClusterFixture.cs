@@ -40,6 +40,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         .AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["PulsePoint:Database:Application"] = TestDatabase.Application,
+            ["PulsePoint:Database:Orleans"] = TestDatabase.Orleans,
+            ["PulsePoint:Database:TenantContextKey"] = TestDatabase.TenantContextKey,
             ["PulsePoint:Database:Pipeline"] = TestDatabase.Pipeline,
             ["PulsePoint:Tenancy:RefreshPeriod"] = RefreshPeriod.ToString(),
             ["PulsePoint:Tenancy:UnknownTenantIdleTimeout"] = UnknownTenantIdleTimeout.ToString(),

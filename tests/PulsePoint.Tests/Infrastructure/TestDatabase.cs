@@ -23,6 +23,15 @@ public static class TestDatabase
 
     public static string Pipeline => Main.Pipeline;
 
+    public static string Orleans => Main.Orleans;
+
+    /// <summary>The tenant context key of every test database (registered when the database is made), in base64.</summary>
+    public static readonly string TenantContextKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 11 + 3)).ToArray());
+
+    /// <summary>Signs tenant contexts with <see cref="TenantContextKey"/>.</summary>
+    public static TenantContextSigner TenantContext { get; } =
+        TenantContextSigner.Create(new DatabaseOptions { TenantContextKey = TenantContextKey }, TimeProvider.System);
+
     /// <summary>Creates and migrates the test database once per run; later calls return at once.</summary>
     public static Task EnsureCreatedAsync() => Main.EnsureCreatedAsync();
 
@@ -45,7 +54,8 @@ public static class TestDatabase
             builder.MaxPoolSize = size;
         }
 
-        return NpgsqlDataSource.Create(builder.ConnectionString);
+        // The search path every product data source pins (DataSources.PinSearchPath).
+        return NpgsqlDataSource.Create(DataSources.PinSearchPath(builder.ConnectionString));
     }
 
     private static string Connection(string user, string passwordVariable, string localDefault, string database) =>
@@ -83,6 +93,7 @@ public static class TestDatabase
         }
 
         SchemaMigrator.Migrate(new ClusterDatabase(name).Owner);
+        await TenantContextKeys.RegisterAsync(new ClusterDatabase(name).Owner, TenantContext);
     }
 
     /// <summary>The connection strings of one cluster's own database (see <see cref="ForCluster"/>).</summary>
@@ -95,6 +106,8 @@ public static class TestDatabase
         public string Pipeline => Connection("pulsepoint_pipeline", "PULSEPOINT_PG_PIPELINE_PASSWORD", "pulsepoint-pipeline-local", Name);
 
         public string Owner => Connection("pulsepoint_owner", "PULSEPOINT_PG_OWNER_PASSWORD", "pulsepoint-owner-local", Name);
+
+        public string Orleans => Connection("pulsepoint_orleans", "PULSEPOINT_PG_ORLEANS_PASSWORD", "pulsepoint-orleans-local", Name);
 
         public Task EnsureCreatedAsync() => Databases.GetOrAdd(Name, n => new Lazy<Task>(() => CreateAsync(n))).Value;
     }

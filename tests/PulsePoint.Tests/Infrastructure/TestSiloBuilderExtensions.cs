@@ -5,7 +5,7 @@ public static class TestSiloBuilderExtensions
 {
     /// <summary>
     /// The grain storage named "Default" that the silo host registers: real ADO.NET storage on the test
-    /// database (its Orleans tables come from migration 0001), as the application role. A cluster with a
+    /// database (its Orleans tables come from migration 0001), as the Orleans role. A cluster with a
     /// database of its own keeps its grain state there too, so that it never touches the shared database
     /// while another fixture is still creating it.
     /// </summary>
@@ -13,6 +13,6 @@ public static class TestSiloBuilderExtensions
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {
             o.Invariant = "Npgsql";
-            o.ConnectionString = database?.Application ?? TestDatabase.Application;
+            o.ConnectionString = database?.Orleans ?? TestDatabase.Orleans;
         });
 }

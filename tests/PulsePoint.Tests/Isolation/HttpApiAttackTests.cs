@@ -9,6 +9,7 @@ using PulsePoint.ApiKeys;
 using PulsePoint.Storage;
 using PulsePoint.Tenancy;
 using PulsePoint.Tests.HttpApi;
+using PulsePoint.Tests.Infrastructure;
 using static PulsePoint.Tests.HttpApi.HttpEventsTests;
 using static PulsePoint.Tests.HttpApi.OtlpTraceTests;
 
@@ -229,44 +230,62 @@ public sealed class HttpApiAttackTests(HttpSiloFixture silo)
         var (infoB, _) = await silo.Keys.CreateTenantKeyAsync(b, ApiKeyScopes.Ingest | ApiKeyScopes.Admin, null, null);
         await using var application = NpgsqlDataSource.Create(HttpSiloFixture.Database.Application);
 
-        async Task<List<string>> VisibleAsync(string? tenant, string? keyId)
+        var database = new TenantDatabase(application, TestDatabase.TenantContext);
+
+        // Keys visible in a transaction with the tenant as the silo sets it (signed) or as SQL would (unsigned), and the
+        // key id named.
+        async Task<List<string>> VisibleAsync(TenantId? signedTenant, string? unsignedTenant, string? keyId)
         {
+            async Task<List<string>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+            {
+                foreach (var (setting, value) in new[] { ("app.current_tenant_id", unsignedTenant), ("app.current_api_key_id", keyId) })
+                {
+                    if (value is not null)
+                    {
+                        await using var set = new NpgsqlCommand("select set_config($1, $2, true)", connection, transaction);
+                        set.Parameters.Add(new NpgsqlParameter { Value = setting });
+                        set.Parameters.Add(new NpgsqlParameter { Value = value });
+                        await set.ExecuteNonQueryAsync();
+                    }
+                }
+
+                await using var select = new NpgsqlCommand("select key_id from api_keys where true or tenant_id is not null", connection, transaction);
+                await using var reader = await select.ExecuteReaderAsync();
+                var found = new List<string>();
+                while (await reader.ReadAsync())
+                {
+                    found.Add(reader.GetString(0));
+                }
+
+                return found;
+            }
+
+            if (signedTenant is { } tenant)
+            {
+                return await database.RunAsync(tenant, session =>
+                {
+                    using var probe = session.Command("select 1");
+                    return ReadAsync(probe.Connection!, probe.Transaction);
+                });
+            }
+
             await using var connection = await application.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
-            foreach (var (setting, value) in new[] { ("app.current_tenant_id", tenant), ("app.current_api_key_id", keyId) })
-            {
-                if (value is not null)
-                {
-                    await using var set = new NpgsqlCommand("select set_config($1, $2, true)", connection, transaction);
-                    set.Parameters.Add(new NpgsqlParameter { Value = setting });
-                    set.Parameters.Add(new NpgsqlParameter { Value = value });
-                    await set.ExecuteNonQueryAsync();
-                }
-            }
-
-            await using var select = new NpgsqlCommand("select key_id from api_keys where true or tenant_id is not null", connection, transaction);
-            await using var reader = await select.ExecuteReaderAsync();
-            var found = new List<string>();
-            while (await reader.ReadAsync())
-            {
-                found.Add(reader.GetString(0));
-            }
-
-            return found;
+            return await ReadAsync(connection, transaction);
         }
 
-        Assert.Empty(await VisibleAsync(null, null));
-        Assert.Empty(await VisibleAsync("", ""));
-        Assert.Equal([infoA.Key.Value], await VisibleAsync(a.ToString(), null));
-        Assert.Equal([infoB.Key.Value], await VisibleAsync(null, infoB.Key.Value));
-        Assert.Equal(new[] { infoA.Key.Value, infoB.Key.Value }.Order(), (await VisibleAsync(a.ToString(), infoB.Key.Value)).Order());
+        Assert.Empty(await VisibleAsync(null, null, null));
+        Assert.Empty(await VisibleAsync(null, "", ""));
+        Assert.Equal([infoA.Key.Value], await VisibleAsync(a, null, null));
+        Assert.Empty(await VisibleAsync(null, a.ToString(), null));
+        Assert.Equal([infoB.Key.Value], await VisibleAsync(null, null, infoB.Key.Value));
+        Assert.Equal(new[] { infoA.Key.Value, infoB.Key.Value }.Order(), (await VisibleAsync(a, null, infoB.Key.Value)).Order());
         foreach (var probe in new[] { "%", infoB.Key.Value.ToUpperInvariant(), infoB.Key.Value + " ", "' or true --", infoB.Key.ToString() })
         {
-            Assert.Empty(await VisibleAsync(null, probe));
+            Assert.Empty(await VisibleAsync(null, null, probe));
         }
 
         // Named by its id, B's key can be read, not changed: writes need B's tenant scope.
-        var database = new TenantDatabase(application);
         var updated = await database.RunAsync(a, async session =>
         {
             await using var set = session.Command("select set_config('app.current_api_key_id', $2, true)").Bind(infoB.Key.Value);

@@ -47,7 +47,7 @@ public sealed class TenantIsolationAttackTests(ClusterFixture fixture) : IAsyncL
         _application = TestDatabase.CreateDataSource(TestDatabase.Application);
         _pipeline = TestDatabase.CreateDataSource(TestDatabase.Pipeline);
         _owner = TestDatabase.CreateDataSource(TestDatabase.Owner);
-        _database = new TenantDatabase(_application);
+        _database = new TenantDatabase(_application, TestDatabase.TenantContext);
         _a = await TestTenants.CreateAsync(Grains, "Attacker A");
         _b = await TestTenants.CreateAsync(Grains, "Victim B");
         _brandA = await TestBrands.CreateAsync(Grains, _a, "A brand", 1m);
@@ -112,7 +112,7 @@ public sealed class TenantIsolationAttackTests(ClusterFixture fixture) : IAsyncL
     public async Task Attack03_a_pooled_connection_reused_across_tenants_carries_nothing_over()
     {
         await using var single = TestDatabase.CreateDataSource(TestDatabase.Application, maxPoolSize: 1);
-        var database = new TenantDatabase(single);
+        var database = new TenantDatabase(single, TestDatabase.TenantContext);
 
         var (pidA, ownersA) = await database.RunAsync(_a, session => BackendAndBrandOwnersAsync(session.Command("select 1")));
         Assert.Equal([_a.Value], ownersA);
@@ -328,23 +328,31 @@ public sealed class TenantIsolationAttackTests(ClusterFixture fixture) : IAsyncL
     {
         // The event store's partition maintenance (0004): DDL only (create/drop daily partitions, delete
         // expired dedup ids), no tenant data returned, executable by the pipeline role alone (which
-        // bypasses RLS anyway). Anything else must be a tenant-filtered object proven here first.
-        string[] allowList =
+        // bypasses RLS anyway). The tenant context (0012): set_tenant_context sets a tenant only with the
+        // silo's proof, current_tenant_id returns the verified tenant or NULL; both read the owner's keys,
+        // never a tenant table, and the application role calls them. Anything else must be a tenant-filtered
+        // object proven here first.
+        string[] pipelineOnly =
         [
             "function observability_events_create_partitions(date,date)",
             "function observability_events_drop_partitions(date)",
         ];
+        string[] tenantContext =
+        [
+            "function current_tenant_id()",
+            "function set_tenant_context(uuid,text,bigint,bytea)",
+        ];
         var definers = await SchemaProbe.DefinerObjectsAsync(_owner, "public");
-        Assert.All(definers, d => Assert.Contains(d, allowList));
-        foreach (var function in allowList.Select(d => d["function ".Length..]))
+        Assert.All(definers, d => Assert.Contains(d, pipelineOnly.Concat(tenantContext)));
+        foreach (var (function, app, pipeline) in pipelineOnly.Select(d => (d, false, true)).Concat(tenantContext.Select(d => (d, true, false))))
         {
             await using var privilege = _owner.CreateCommand(
                 "select has_function_privilege('pulsepoint_app', $1::regprocedure, 'execute'), has_function_privilege('pulsepoint_pipeline', $1::regprocedure, 'execute')");
-            privilege.Parameters.Add(new NpgsqlParameter { Value = function });
+            privilege.Parameters.Add(new NpgsqlParameter { Value = function["function ".Length..] });
             await using var reader = await privilege.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
-            Assert.False(reader.GetBoolean(0), $"the application role may execute {function}");
-            Assert.True(reader.GetBoolean(1), $"the pipeline role may not execute {function}");
+            Assert.Equal(app, reader.GetBoolean(0));
+            Assert.Equal(pipeline, reader.GetBoolean(1));
         }
 
         // The remaining functions are Orleans' own (invoker rights); none names a tenant table.

@@ -162,6 +162,8 @@ public sealed class LoadDriverSmokeTests
         // The driver reads its database from the environment, like the command line does; so does its silo, its warehouse.
         Environment.SetEnvironmentVariable("PulsePoint__Database__Application", TestDatabase.LoadDriver.Application);
         Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", TestDatabase.LoadDriver.Pipeline);
+        Environment.SetEnvironmentVariable("PulsePoint__Database__Orleans", TestDatabase.LoadDriver.Orleans);
+        Environment.SetEnvironmentVariable("PulsePoint__Database__TenantContextKey", TestDatabase.TenantContextKey);
         Environment.SetEnvironmentVariable("PulsePoint__Destinations__DuckDb__Path", Warehouse);
         var json = Path.Combine(Path.GetTempPath(), $"pulsepoint-load-{Guid.NewGuid():N}.json");
         var output = new StringWriter();
@@ -176,6 +178,8 @@ public sealed class LoadDriverSmokeTests
             File.Delete(json);
             Environment.SetEnvironmentVariable("PulsePoint__Database__Application", null);
             Environment.SetEnvironmentVariable("PulsePoint__Database__Pipeline", null);
+            Environment.SetEnvironmentVariable("PulsePoint__Database__Orleans", null);
+            Environment.SetEnvironmentVariable("PulsePoint__Database__TenantContextKey", null);
             Environment.SetEnvironmentVariable("PulsePoint__Destinations__DuckDb__Path", null);
         }
     }

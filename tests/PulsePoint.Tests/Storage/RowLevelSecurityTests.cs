@@ -26,7 +26,7 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
     {
         await TestDatabase.EnsureCreatedAsync();
         _application = TestDatabase.CreateDataSource(TestDatabase.Application);
-        _database = new TenantDatabase(_application);
+        _database = new TenantDatabase(_application, TestDatabase.TenantContext);
         _a = await TenantRows.CreateTenantWithBrandAsync(_database, "Tenant A");
         _b = await TenantRows.CreateTenantWithBrandAsync(_database, "Tenant B");
     }
@@ -81,7 +81,7 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
     public async Task Rls_pooled_connection_carries_no_tenant_to_the_next_user()
     {
         await using var single = TestDatabase.CreateDataSource(TestDatabase.Application, maxPoolSize: 1);
-        var database = new TenantDatabase(single);
+        var database = new TenantDatabase(single, TestDatabase.TenantContext);
 
         var seenByA = await database.RunAsync(_a.Tenant, s => CountBrandsAsync(s, _a.Tenant));
         var foreignSeenByB = await database.RunAsync(_b.Tenant, s => CountBrandsAsync(s, _a.Tenant));
@@ -103,7 +103,7 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
     public async Task Rls_single_round_trip_read_sees_own_rows_and_leaves_nothing_on_the_connection()
     {
         await using var single = TestDatabase.CreateDataSource(TestDatabase.Application, maxPoolSize: 1);
-        var database = new TenantDatabase(single);
+        var database = new TenantDatabase(single, TestDatabase.TenantContext);
 
         var names = await database.ReadAsync(_a.Tenant, "select name from brands where tenant_id = $1 or tenant_id = $2",
             command => command.Bind(_b.Tenant.Value), ReadNamesAsync);
