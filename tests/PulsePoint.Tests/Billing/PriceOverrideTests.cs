@@ -17,7 +17,7 @@ namespace PulsePoint.Tests.Billing;
 [Collection(BillingClusterCollection.Name)]
 public sealed class PriceOverrideTests(BillingClusterFixture fixture)
 {
-    private static readonly string[] Settings = [$"--PulsePoint:Database:Owner={TestDatabase.Owner}", $"--PulsePoint:Database:Application={TestDatabase.Application}"];
+    private static readonly string[] Settings = [$"--PulsePoint:Database:Owner={TestDatabase.Owner}", $"--PulsePoint:Database:Application={TestDatabase.Application}", $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}"];
 
     private readonly string _model = "negotiated-" + Guid.NewGuid().ToString("N")[..8];
 

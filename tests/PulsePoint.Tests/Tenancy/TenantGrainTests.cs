@@ -174,10 +174,12 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
 
         Assert.NotEmpty(queries);
         Assert.Contains(queries, query => query.Contains("from tenants where id = $1", StringComparison.Ordinal));
-        // Npgsql resets a connection between uses (its reset statement, seen while a re-read begins).
+        // Npgsql's own statements may be the last seen while a re-read begins: the reset between a connection's
+        // uses, and the type loading of a new physical connection.
+        string[] npgsql = ["SET SESSION AUTHORIZATION DEFAULT;RESET ALL;", "DISCARD ALL", "SELECT version();"];
         Assert.All(queries, query => Assert.True(
             query.Contains("from tenants where id = $1", StringComparison.Ordinal) || query.Contains("from api_keys", StringComparison.Ordinal)
-            || query.StartsWith("SET SESSION AUTHORIZATION DEFAULT;RESET ALL;", StringComparison.Ordinal) || query == "DISCARD ALL",
+            || npgsql.Any(own => query.StartsWith(own, StringComparison.Ordinal)),
             $"the background pool ran something other than a timer's re-read: {query}"));
     }
 
