@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PulsePoint.Storage;
 
 namespace PulsePoint.Alerts;
 
@@ -51,7 +52,7 @@ public sealed class AlertOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (SecretKey is { } key && ChannelSecrets.TryParseKey(key) is null)
+        if (SecretKey is { } key && SecretKeys.TryParse(key) is null)
         {
             yield return new ValidationResult("PulsePoint:Alerts:SecretKey must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`");
         }

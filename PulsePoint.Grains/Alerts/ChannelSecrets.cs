@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using PulsePoint.Storage;
 
 namespace PulsePoint.Alerts;
 
@@ -55,22 +56,9 @@ public sealed class ChannelSecrets(IOptions<AlertOptions> options)
         return Encoding.UTF8.GetString(plain);
     }
 
-    /// <summary>The 32-byte key in <paramref name="base64"/>, or null when it is not one.</summary>
-    public static byte[]? TryParseKey(string base64)
-    {
-        try
-        {
-            var key = Convert.FromBase64String(base64.Trim());
-            return key.Length == 32 ? key : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 
     private byte[] Key() =>
-        options.Value.SecretKey is { } text && TryParseKey(text) is { } key
+        options.Value.SecretKey is { } text && SecretKeys.TryParse(text) is { } key
             ? key
             : throw new InvalidOperationException("PulsePoint:Alerts:SecretKey is not configured; channel secrets can be neither sealed nor opened");
 

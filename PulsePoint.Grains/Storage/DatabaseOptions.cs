@@ -33,7 +33,7 @@ public sealed class DatabaseOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (TenantContextKey is { } key && TenantContextSigner.TryParseKey(key) is null)
+        if (TenantContextKey is { } key && SecretKeys.TryParse(key) is null)
         {
             yield return new ValidationResult("PulsePoint:Database:TenantContextKey must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`");
         }

@@ -34,25 +34,12 @@ public sealed class TenantContextSigner
     /// <summary>The signer for <see cref="DatabaseOptions.TenantContextKey"/>.</summary>
     /// <exception cref="InvalidOperationException">The key is missing or not 32 bytes of base64.</exception>
     public static TenantContextSigner Create(DatabaseOptions options, TimeProvider time) =>
-        options.TenantContextKey is { } text && TryParseKey(text) is { } key
+        options.TenantContextKey is { } text && SecretKeys.TryParse(text) is { } key
             ? new TenantContextSigner(key, time)
             : throw new InvalidOperationException(
                 "PulsePoint:Database:TenantContextKey is not configured: 32 random bytes in base64 (`openssl rand -base64 32`), " +
                 "the same on every silo and registered in the database by `PulsePoint.Silo migrate`; without it no tenant-scoped query can run");
 
-    /// <summary>The key in <paramref name="base64"/>, or null unless it is 32 bytes of base64.</summary>
-    public static byte[]? TryParseKey(string base64)
-    {
-        try
-        {
-            var key = Convert.FromBase64String(base64.Trim());
-            return key.Length == 32 ? key : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>The public name of <paramref name="key"/>.</summary>
     public static string KeyIdOf(ReadOnlySpan<byte> key) => Convert.ToHexStringLower(SHA256.HashData(key)[..8]);
