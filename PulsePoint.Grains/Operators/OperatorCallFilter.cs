@@ -10,10 +10,12 @@ namespace PulsePoint.Operators;
 /// </summary>
 internal sealed class OperatorCallFilter(OperatorCallKey key, TimeProvider time) : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext context)
+    // Every grain call passes here: a call that is not an operator's goes straight on, without an async frame of its own.
+    public Task Invoke(IIncomingGrainCallContext context) => IsOperatorCall(context) ? InvokeCheckedAsync(context) : context.Invoke();
+
+    private async Task InvokeCheckedAsync(IIncomingGrainCallContext context)
     {
-        if (IsOperatorCall(context)
-            && !OperatorSignature.Verify(await key.GetAsync(), RequestContext.Get(OperatorSignature.RequestContextKey) as string,
+        if (!OperatorSignature.Verify(await key.GetAsync(), RequestContext.Get(OperatorSignature.RequestContextKey) as string,
                 context.TargetId, context.InterfaceType, context.MethodName, time.GetUtcNow()))
         {
             throw new OperatorCallRefusedException(

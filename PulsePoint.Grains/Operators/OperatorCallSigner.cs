@@ -7,25 +7,22 @@ namespace PulsePoint.Operators;
 /// </summary>
 internal sealed class OperatorCallSigner(OperatorCallKey key, TimeProvider time) : IOutgoingGrainCallFilter
 {
-    public async Task Invoke(IOutgoingGrainCallContext context)
+    // Every outgoing grain call passes here: one that is not an operator's goes straight on, without an async frame of its own.
+    public Task Invoke(IOutgoingGrainCallContext context) =>
+        OperatorCallFilter.IsOperatorCall(context) ? InvokeSignedAsync(context) : context.Invoke();
+
+    private async Task InvokeSignedAsync(IOutgoingGrainCallContext context)
     {
-        if (OperatorCallFilter.IsOperatorCall(context))
+        var marker = OperatorSignature.Sign(await key.GetAsync(), context.TargetId, context.InterfaceType, context.MethodName, time.GetUtcNow());
+        RequestContext.Set(OperatorSignature.RequestContextKey, marker);
+        try
         {
-            var marker = OperatorSignature.Sign(await key.GetAsync(), context.TargetId, context.InterfaceType, context.MethodName, time.GetUtcNow());
-            RequestContext.Set(OperatorSignature.RequestContextKey, marker);
-            try
-            {
-                await context.Invoke();
-            }
-            finally
-            {
-                // The marker names this call only; it has no business travelling on with the caller's later calls.
-                RequestContext.Remove(OperatorSignature.RequestContextKey);
-            }
-
-            return;
+            await context.Invoke();
         }
-
-        await context.Invoke();
+        finally
+        {
+            // The marker names this call only; it has no business travelling on with the caller's later calls.
+            RequestContext.Remove(OperatorSignature.RequestContextKey);
+        }
     }
 }
