@@ -44,7 +44,6 @@ internal sealed partial class TenantBillingGrain(
     private decimal? _dailyCostThresholdUsd;
     private decimal? _dailyBudgetUsd;
     private DateTimeOffset _countersLoadedAt;
-    private bool _countersStale;
     private IGrainTimer? _alertSender;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -86,8 +85,8 @@ internal sealed partial class TenantBillingGrain(
     {
         // Asked for after a commit whose answer was lost, typically just after PostgreSQL came back: every
         // pooled connection the restart broke fails once, so the read is tried again. Should it still fail,
-        // the counters are marked stale and the next refresh reloads them.
-        _countersStale = true;
+        // the counters count as never loaded and the next refresh reloads them.
+        _countersLoadedAt = DateTimeOffset.MinValue;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -274,7 +273,7 @@ internal sealed partial class TenantBillingGrain(
             await alertState.WriteStateAsync();
         }
 
-        if (_countersStale || billingClock.Now - _countersLoadedAt >= Billing.CounterReloadPeriod)
+        if (billingClock.Now - _countersLoadedAt >= Billing.CounterReloadPeriod)
         {
             await LoadCostCountersAsync(cancellationToken);
             await RaiseAlertsAsync(billingClock.Today);
@@ -300,7 +299,6 @@ internal sealed partial class TenantBillingGrain(
         Add(usage, today);
         _countersSnapshot = snapshot;
         _countersLoadedAt = billingClock.Now;
-        _countersStale = false;
     }
 
     /// <summary>Adds <paramref name="batch"/>'s lines of today and yesterday to the counters.</summary>
