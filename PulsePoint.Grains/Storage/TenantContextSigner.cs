@@ -40,7 +40,6 @@ public sealed class TenantContextSigner
                 "PulsePoint:Database:TenantContextKey is not configured: 32 random bytes in base64 (`openssl rand -base64 32`), " +
                 "the same on every silo and registered in the database by `PulsePoint.Silo migrate`; without it no tenant-scoped query can run");
 
-
     /// <summary>The public name of <paramref name="key"/>.</summary>
     public static string KeyIdOf(ReadOnlySpan<byte> key) => Convert.ToHexStringLower(SHA256.HashData(key)[..8]);
 

@@ -93,7 +93,7 @@ public static class PricesOverrideVerb
                 throw new ConfigurationErrorException("prices override set needs PulsePoint:Database:Owner (only the owner role writes negotiated prices)");
             }
 
-            await using var owner = DataSources.Create(database.Owner, "PulsePoint:Database:Owner (only the owner role writes negotiated prices)");
+            await using var owner = Owner(database);
             try
             {
                 await ModelPriceTable.SetTenantAsync(VerbConfiguration.TenantDatabase(owner, database), id, price, result.GetValue(note), cancellationToken);
@@ -136,7 +136,7 @@ public static class PricesOverrideVerb
                 throw new ConfigurationErrorException("prices override remove needs PulsePoint:Database:Owner");
             }
 
-            await using var owner = DataSources.Create(database.Owner, "PulsePoint:Database:Owner (only the owner role writes negotiated prices)");
+            await using var owner = Owner(database);
             var id = result.GetValue(tenant)!.Value;
             var removed = await ModelPriceTable.RemoveTenantAsync(VerbConfiguration.TenantDatabase(owner, database), id, result.GetValue(model)!, cancellationToken);
             if (removed == 0)
@@ -183,4 +183,7 @@ public static class PricesOverrideVerb
         result.AddError(message);
         return null;
     }
+
+    private static Npgsql.NpgsqlDataSource Owner(DatabaseOptions database) =>
+        DataSources.Create(database.Owner, "PulsePoint:Database:Owner (only the owner role writes negotiated prices)");
 }

@@ -161,25 +161,11 @@ public sealed class PostgresOutageTests : IAsyncLifetime
                 "This test stops and restarts the test PostgreSQL; run it through deploy/test.sh, or export PULSEPOINT_PG_PORT and PULSEPOINT_PG_DIR of the server you started with deploy/postgres.sh.");
         }
 
-        var script = FindScript();
+        var script = Path.Combine(Repository.Root, "deploy", "postgres.sh");
         using var process = Process.Start(new ProcessStartInfo("bash", [script, verb]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         var stderr = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"postgres.sh {verb} failed: {await stderr}");
-    }
-
-    private static string FindScript()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "deploy", "postgres.sh");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("deploy/postgres.sh not found above " + AppContext.BaseDirectory);
     }
 }
