@@ -13,5 +13,6 @@ namespace PulsePoint.Billing;
 /// The PostgreSQL transaction (xid8) that committed the usage rows. A tenant grain that activated after
 /// that commit already counted the rows when it loaded its counters, and skips the batch; null: always add.
 /// </param>
+/// <param name="Scoped">The same usage per quarter hour and user, API key and feature, for the spend limits; null: none.</param>
 [GenerateSerializer, Immutable, Alias("PulsePoint.UsageBatch")]
-public sealed record UsageBatch(IReadOnlyList<UsageLine> Lines, IReadOnlyList<ReservationUsage> Reserved, long? TransactionId);
+public sealed record UsageBatch(IReadOnlyList<UsageLine> Lines, IReadOnlyList<ReservationUsage> Reserved, long? TransactionId, IReadOnlyList<ScopedUsage>? Scoped = null);

@@ -44,6 +44,38 @@ public static class BillingAlerts
         []);
 
     /// <summary>
+    /// A reservation of <paramref name="estimateUsd"/> was denied by a day or month spend limit (<paramref name="denial"/>);
+    /// raised once per limit, subject and period on <paramref name="day"/> (see <see cref="SpendExhaustedKey"/>).
+    /// </summary>
+    public static Alert SpendLimitExhausted(TenantId tenant, DateOnly day, int generation, SpendDenial denial, decimal estimateUsd, DateTimeOffset now)
+    {
+        var limit = denial.Limit;
+        var budget = limit.LimitUsd ?? 0m;
+        return new(
+            DerivedEventId.Of($"pulsepoint/alert/budget.exhausted/{tenant}/{Day(day)}/{generation}/{SpendExhaustedKey(limit, denial.Status.PeriodStart)}"),
+            AlertKinds.BudgetExhausted,
+            day,
+            EventSeverity.Error,
+            now,
+            $"Spend limit used up ({limit}, the {SpendLimits.PeriodName(limit.Period)} from {denial.Status.PeriodStart:yyyy-MM-dd HH:mm} UTC): "
+                + $"{Money.Format(denial.Status.CountedUsd)} USD of {Money.Format(budget)} USD counted; a reservation of {Money.Format(estimateUsd)} USD was denied",
+            EventAttributes.Of(
+                ("scope", SpendLimits.ScopeName(limit.Scope)),
+                ("subject", limit.Subject),
+                ("period", SpendLimits.PeriodName(limit.Period)),
+                ("period_start", denial.Status.PeriodStart.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
+                ("budget_usd", Text(budget)),
+                ("counted_usd", Text(denial.Status.CountedUsd)),
+                ("remaining_usd", Text(Math.Max(budget - denial.Status.CountedUsd, 0m))),
+                ("denied_estimate_usd", Text(estimateUsd))),
+            []);
+    }
+
+    /// <summary>What makes a spend limit's <c>budget.exhausted</c> alert one alert: its scope, subject, period and the period's start.</summary>
+    public static string SpendExhaustedKey(SpendLimit limit, DateTimeOffset periodStart) =>
+        $"{SpendLimits.ScopeName(limit.Scope)}|{limit.Subject}|{SpendLimits.PeriodName(limit.Period)}|{periodStart.UtcTicks}";
+
+    /// <summary>
     /// The key that makes model names one model for <c>cost.unpriced</c>: trimmed and lower-case, as the pricing catalog
     /// matches them (an event naming <c>GPT-X</c> and one naming <c>gpt-x</c> are unpriced for the same reason).
     /// </summary>

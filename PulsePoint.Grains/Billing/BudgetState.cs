@@ -1,8 +1,9 @@
 namespace PulsePoint.Billing;
 
 /// <summary>
-/// A tenant's hard-budget ledger for <see cref="Day"/>, kept in Orleans grain storage so that holds
-/// and committed spend survive a restart or a move of the grain (written only for tenants with a budget).
+/// A tenant's reservations: the hard daily budget's ledger for <see cref="Day"/> and the spend limits' holds, kept in
+/// Orleans grain storage so that holds and committed spend survive a restart or a move of the grain (written only for
+/// tenants with a budget or spend limits).
 /// </summary>
 [GenerateSerializer, Alias("PulsePoint.BudgetState")]
 public sealed class BudgetState
@@ -20,4 +21,13 @@ public sealed class BudgetState
 
     /// <summary>Reservations committed on <see cref="Day"/> → their actual cost.</summary>
     [Id(4)] public Dictionary<Guid, decimal> Committed { get; set; } = [];
+
+    /// <summary>Reservations the spend limits count: id → for whom, when and how much (see <see cref="SpendBook"/>).</summary>
+    [Id(5)] public Dictionary<Guid, SpendHold> Spend { get; set; } = [];
+
+    /// <summary>
+    /// What settled reservations committed beyond their events' recorded cost, per day or month and subject
+    /// (<see cref="SpendBook.ExcessKey"/>): kept after the reservation itself is forgotten.
+    /// </summary>
+    [Id(6)] public Dictionary<string, decimal> Excess { get; set; } = [];
 }

@@ -28,4 +28,7 @@ public sealed class CostAlertState
 
     /// <summary>Alerts raised but not yet recorded in the alert outbox.</summary>
     [Id(6)] public List<Alert> Unrecorded { get; set; } = [];
+
+    /// <summary>Today's <c>budget.exhausted</c> alerts of spend limits, by <see cref="BillingAlerts.SpendExhaustedKey"/>.</summary>
+    [Id(7)] public Dictionary<string, Guid> SpendExhausted { get; set; } = [];
 }

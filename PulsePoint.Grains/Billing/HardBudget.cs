@@ -48,6 +48,8 @@ public static class HardBudget
             Held = new(state.Held),
             Settled = new(state.Settled),
             Committed = new(state.Committed),
+            Spend = new(state.Spend),
+            Excess = new(state.Excess),
         };
         Roll(copy, today, now, reservationTimeout);
         return copy;

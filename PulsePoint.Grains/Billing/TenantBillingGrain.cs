@@ -31,7 +31,14 @@ internal sealed partial class TenantBillingGrain(
     [PersistentState("costAlerts", "Default")] IPersistentState<CostAlertState> alertState,
     [PersistentState("budget", "Default")] IPersistentState<BudgetState> budgetState) : Grain, ITenantBillingGrain, ITenantBillingAdminGrain, ITenantUsageFeed
 {
-    private const string SelectSettingsSql = "select daily_cost_threshold_usd, daily_budget_usd from tenants where id = $1";
+    // The tenant's row and its spend limits, one row per limit (one row with null limit columns when it has none).
+    private const string SelectSettingsSql = """
+        select t.daily_cost_threshold_usd, t.daily_budget_usd, t.time_zone, l.scope, l.subject, l.period, l.limit_usd, l.limit_tokens
+          from tenants t
+          left join spend_limits l on l.tenant_id = t.id
+         where t.id = $1
+         order by l.scope, l.subject, l.period
+        """;
     private const string UpdateThresholdSql = "update tenants set daily_cost_threshold_usd = $2, updated_at = now() where id = $1";
     private const string UpdateBudgetSql = "update tenants set daily_budget_usd = $2, updated_at = now() where id = $1";
 
@@ -43,6 +50,8 @@ internal sealed partial class TenantBillingGrain(
     private PgSnapshot? _countersSnapshot;
     private decimal? _dailyCostThresholdUsd;
     private decimal? _dailyBudgetUsd;
+    private SpendBook _spend = new([], TenantCalendar.Utc);
+    private string _timeZone = "UTC";
     private DateTimeOffset _countersLoadedAt;
     private IGrainTimer? _alertSender;
 
@@ -78,6 +87,12 @@ internal sealed partial class TenantBillingGrain(
             PruneUsage(today);
             // Unpriced lines of any day count: a late event of an older day still flags its model today.
             await RaiseAlertsAsync(today, arrived: batch.Lines);
+        }
+
+        // The spend limits' read has a snapshot of its own; before it (or without limits) there is nothing to add to.
+        if (_spend.Snapshot is { } spendSeen && batch.Scoped is { Count: > 0 } scoped && (batch.TransactionId is not { } txid || !spendSeen.Saw(txid)))
+        {
+            _spend.Add(scoped, billingClock.Now);
         }
     }
 
@@ -145,52 +160,85 @@ internal sealed partial class TenantBillingGrain(
         await ResolveBudgetExhaustedAsync();
     }
 
-    async Task<BudgetReservation> ITenantBillingGrain.ReserveBudgetAsync(decimal estimatedCostUsd)
-    {
-        Money.Check(estimatedCostUsd, nameof(estimatedCostUsd));
+    Task<BudgetReservation> ITenantBillingGrain.ReserveBudgetAsync(decimal estimatedCostUsd) =>
+        ReserveAsync(new SpendRequest(Money.Check(estimatedCostUsd, nameof(estimatedCostUsd))));
 
-        if (_dailyBudgetUsd is not { } budget)
+    Task<BudgetReservation> ITenantBillingGrain.ReserveAsync(SpendRequest request) => ReserveAsync(request);
+
+    private async Task<BudgetReservation> ReserveAsync(SpendRequest request)
+    {
+        request = Checked(request);
+        var estimatedCostUsd = request.EstimatedCostUsd;
+        var spend = await CurrentSpendAsync();
+        var applies = spend.Applying(request).Any();
+        if (_dailyBudgetUsd is null && !applies)
         {
-            // No budget: nothing to hold or persist; the id only lets the caller's code stay the same.
+            // No budget and no limit: nothing to hold or persist; the id only lets the caller's code stay the same.
             return new BudgetReservation(true, Guid.NewGuid(), null, null, null);
         }
 
         var now = billingClock.Now;
         var state = budgetState.State;
         var rolled = HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout);
-        var remaining = budget - CountToday(state).CountedUsd;
-        if (estimatedCostUsd > remaining)
+        rolled |= !spend.IsEmpty && spend.Fold(state, RecordedFor, now, Billing.ReservationTimeout);
+        decimal? remaining = null;
+        if (_dailyBudgetUsd is { } budget)
         {
-            if (rolled)
+            remaining = budget - CountToday(state).CountedUsd;
+            if (estimatedCostUsd > remaining)
             {
-                await budgetState.WriteStateAsync();
+                await DenyAsync(rolled, () => RaiseBudgetExhaustedAsync(budget, budget - remaining.Value, estimatedCostUsd));
+                return new BudgetReservation(false, null, Math.Max(remaining.Value, 0m), budget, null);
             }
+        }
 
-            try
-            {
-                await RaiseBudgetExhaustedAsync(budget, budget - remaining, estimatedCostUsd);
-            }
-            catch (Exception e)
-            {
-                // The denial stands; the alert, kept in memory, is recorded from the refresh timer.
-                LogAlertRecordFailed(logger, e, _tenant.Value, 1);
-            }
+        if (spend.Deny(request, state, RecordedFor, now) is { } denial)
+        {
+            await DenyAsync(rolled, () => RaiseSpendExhaustedAsync(denial, estimatedCostUsd));
+            return new BudgetReservation(false, null, denial.Status.RemainingUsd is { } left ? Math.Max(left, 0m) : null, _dailyBudgetUsd, null, denial.Limit, denial.RetryAfter);
+        }
 
-            return new BudgetReservation(false, null, Math.Max(remaining, 0m), budget, null);
+        foreach (var (limit, subject) in spend.Applying(request))
+        {
+            if (spend.Status(limit, subject, state, RecordedFor, now).RemainingUsd is { } left && (remaining is null || left < remaining))
+            {
+                remaining = left;
+            }
         }
 
         var id = Guid.NewGuid();
-        var hold = new BudgetHold(estimatedCostUsd, now + Billing.ReservationTimeout);
-        state.Held[id] = hold;
-        await WriteBudgetAsync(() => state.Held.Remove(id));
-        return new BudgetReservation(true, id, remaining - estimatedCostUsd, budget, hold.ExpiresAt);
+        var expiresAt = now + Billing.ReservationTimeout;
+        if (_dailyBudgetUsd is not null)
+        {
+            state.Held[id] = new BudgetHold(estimatedCostUsd, expiresAt);
+        }
+
+        if (applies)
+        {
+            state.Spend[id] = new SpendHold(now, request.UserId, request.ApiKeyId, request.Feature, estimatedCostUsd, request.EstimatedTokens, expiresAt, null);
+        }
+
+        await WriteBudgetAsync(() =>
+        {
+            state.Held.Remove(id);
+            state.Spend.Remove(id);
+        });
+        return new BudgetReservation(true, id, remaining - estimatedCostUsd, _dailyBudgetUsd, expiresAt);
     }
 
-    async Task<BudgetSettlement> ITenantBillingGrain.CommitBudgetAsync(Guid reservationId, decimal actualCostUsd)
+    Task<BudgetSettlement> ITenantBillingGrain.CommitBudgetAsync(Guid reservationId, decimal actualCostUsd) =>
+        CommitAsync(reservationId, Money.Check(actualCostUsd, nameof(actualCostUsd)), null);
+
+    Task<BudgetSettlement> ITenantBillingGrain.CommitSpendAsync(Guid reservationId, decimal actualCostUsd, long actualTokens)
     {
         Money.Check(actualCostUsd, nameof(actualCostUsd));
+        ArgumentOutOfRangeException.ThrowIfNegative(actualTokens);
+        return CommitAsync(reservationId, actualCostUsd, actualTokens);
+    }
 
-        if (_dailyBudgetUsd is null && budgetState.State.Held.Count == 0)
+    private async Task<BudgetSettlement> CommitAsync(Guid reservationId, decimal actualCostUsd, long? actualTokens)
+    {
+        if (_dailyBudgetUsd is null && budgetState.State.Held.Count == 0 && budgetState.State.Spend.Count == 0)
         {
             return BudgetSettlement.NotHeld;
         }
@@ -203,19 +251,32 @@ internal sealed partial class TenantBillingGrain(
             return BudgetSettlement.AlreadySettled;
         }
 
-        // Held or not (expired, unknown), the money was spent: it counts against today once.
+        // Held or not (expired, unknown), the money was spent: it counts against today once, and against the limits of
+        // the subjects it was reserved for while they still know the reservation.
         var held = state.Held.Remove(reservationId, out var hold);
+        var limited = state.Spend.TryGetValue(reservationId, out var spendHold);
+        held |= limited && spendHold!.IsLive(now);
         state.CommittedUsd += actualCostUsd;
         state.Committed[reservationId] = actualCostUsd;
         state.Settled[reservationId] = now;
+        if (limited)
+        {
+            state.Spend[reservationId] = spendHold! with { AmountUsd = actualCostUsd, Tokens = actualTokens ?? spendHold.Tokens, CommittedAt = now };
+        }
+
         await WriteBudgetAsync(() =>
         {
             state.CommittedUsd -= actualCostUsd;
             state.Committed.Remove(reservationId);
             state.Settled.Remove(reservationId);
-            if (held)
+            if (hold is not null)
             {
-                state.Held[reservationId] = hold!;
+                state.Held[reservationId] = hold;
+            }
+
+            if (limited)
+            {
+                state.Spend[reservationId] = spendHold!;
             }
         });
         return held ? BudgetSettlement.Committed : BudgetSettlement.NotHeld;
@@ -231,7 +292,9 @@ internal sealed partial class TenantBillingGrain(
             return BudgetSettlement.AlreadySettled;
         }
 
-        if (!state.Held.Remove(reservationId, out var hold))
+        var held = state.Held.Remove(reservationId, out var hold);
+        var limited = state.Spend.Remove(reservationId, out var spendHold) && spendHold.CommittedAt is null;
+        if (!held && !limited)
         {
             return BudgetSettlement.NotHeld;
         }
@@ -240,7 +303,15 @@ internal sealed partial class TenantBillingGrain(
         await WriteBudgetAsync(() =>
         {
             state.Settled.Remove(reservationId);
-            state.Held[reservationId] = hold;
+            if (hold is not null)
+            {
+                state.Held[reservationId] = hold;
+            }
+
+            if (spendHold is not null)
+            {
+                state.Spend[reservationId] = spendHold;
+            }
         });
         return BudgetSettlement.Released;
     }
@@ -261,6 +332,46 @@ internal sealed partial class TenantBillingGrain(
             spend.UnreservedUsd,
             spend.ReservationsUsd,
             spend.CountedUsd));
+    }
+
+    async Task<IReadOnlyList<SpendLimitStatus>> ITenantBillingGrain.GetSpendLimitsAsync(string? userId, string? apiKeyId, string? feature)
+    {
+        var request = Checked(new SpendRequest(0m, 0, userId, apiKeyId, feature));
+        var spend = await CurrentSpendAsync();
+        var now = billingClock.Now;
+        return spend.Applying(request).Select(a => spend.Status(a.Limit, a.Subject, budgetState.State, RecordedFor, now)).ToArray();
+    }
+
+    async Task ITenantBillingAdminGrain.SetSpendLimitAsync(SpendLimit limit)
+    {
+        await new SpendLimitStore(database).SetAsync(_tenant, limit);
+        await LoadSettingsAsync(database, CancellationToken.None);
+        await ResolveSpendExhaustedAsync(limit, "limit_changed");
+    }
+
+    async Task<bool> ITenantBillingAdminGrain.RemoveSpendLimitAsync(SpendScope scope, string subject, SpendPeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        var removed = await new SpendLimitStore(database).RemoveAsync(_tenant, scope, subject, period);
+        await LoadSettingsAsync(database, CancellationToken.None);
+        if (removed)
+        {
+            await ResolveSpendExhaustedAsync(new SpendLimit(scope, subject, period, null), "limit_removed");
+        }
+
+        return removed;
+    }
+
+    async Task<(string TimeZone, IReadOnlyList<SpendLimit> Limits)> ITenantBillingAdminGrain.ListSpendLimitsAsync()
+    {
+        await LoadSettingsAsync(database, CancellationToken.None);
+        return (_timeZone, _spend.Limits);
+    }
+
+    async Task ITenantBillingAdminGrain.SetTimeZoneAsync(string timeZone)
+    {
+        await new SpendLimitStore(database).SetTimeZoneAsync(_tenant, timeZone);
+        await LoadSettingsAsync(database, CancellationToken.None);
     }
 
     private async Task RefreshOnTimerAsync(CancellationToken cancellationToken)
@@ -284,10 +395,84 @@ internal sealed partial class TenantBillingGrain(
 
     private async Task LoadSettingsAsync(TenantDatabase source, CancellationToken cancellationToken)
     {
-        (_dailyCostThresholdUsd, _dailyBudgetUsd) = await source.ReadAsync(_tenant, SelectSettingsSql, bind: null, async (reader, ct) =>
-            await reader.ReadAsync(ct)
-                ? (reader.IsDBNull(0) ? (decimal?)null : reader.GetDecimal(0), reader.IsDBNull(1) ? (decimal?)null : reader.GetDecimal(1))
-                : (null, null), cancellationToken);
+        var (threshold, budget, timeZone, limits) = await source.ReadAsync(_tenant, SelectSettingsSql, bind: null, async (reader, ct) =>
+        {
+            (decimal? Threshold, decimal? Budget, string TimeZone, List<SpendLimit> Limits) settings = (null, null, "UTC", []);
+            while (await reader.ReadAsync(ct))
+            {
+                settings.Threshold = reader.IsDBNull(0) ? null : reader.GetDecimal(0);
+                settings.Budget = reader.IsDBNull(1) ? null : reader.GetDecimal(1);
+                settings.TimeZone = reader.GetString(2);
+                if (!reader.IsDBNull(3) && SpendLimits.TryParseScope(reader.GetString(3), out var scope) && SpendLimits.TryParsePeriod(reader.GetString(5), out var period))
+                {
+                    settings.Limits.Add(new SpendLimit(scope, reader.GetString(4), period,
+                        reader.IsDBNull(6) ? null : reader.GetDecimal(6), reader.IsDBNull(7) ? null : reader.GetInt64(7)));
+                }
+            }
+
+            return settings;
+        }, cancellationToken);
+        (_dailyCostThresholdUsd, _dailyBudgetUsd) = (threshold, budget);
+        if (timeZone != _timeZone || !limits.SequenceEqual(_spend.Limits))
+        {
+            var calendar = TenantCalendar.TryFind(timeZone);
+            if (calendar is null)
+            {
+                LogUnknownTimeZone(logger, _tenant.Value, timeZone);
+            }
+
+            _timeZone = timeZone;
+            _spend = new SpendBook(limits, calendar ?? TenantCalendar.Utc);
+        }
+    }
+
+    /// <summary>The spend book with the recorded spend of the current day and month (read from the ledger when it is not).</summary>
+    private async Task<SpendBook> CurrentSpendAsync(CancellationToken cancellationToken = default)
+    {
+        var now = billingClock.Now;
+        if (!_spend.IsEmpty && !_spend.IsCurrent(now))
+        {
+            await LoadSpendAsync(now, cancellationToken);
+        }
+
+        return _spend;
+    }
+
+    private async Task LoadSpendAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var book = _spend;
+        var (recorded, snapshot) = await usageLedger.ReadSpendAsync(_tenant, book.Calendar.MonthOf(now), book.Calendar.DayOf(now), cancellationToken);
+        book.Load(now, recorded, snapshot);
+    }
+
+    /// <summary>The recorded cost of the events that named <paramref name="reservationId"/> (today's and yesterday's).</summary>
+    private decimal RecordedFor(Guid reservationId) => _reserved.Values.Sum(r => r.GetValueOrDefault(reservationId));
+
+    /// <summary>A request with empty ids as none, checked.</summary>
+    private static SpendRequest Checked(SpendRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Money.Check(request.EstimatedCostUsd, nameof(request.EstimatedCostUsd));
+        if (request.EstimatedTokens < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.EstimatedTokens, "Estimated tokens cannot be negative.");
+        }
+
+        request = request with
+        {
+            UserId = string.IsNullOrEmpty(request.UserId) ? null : request.UserId,
+            ApiKeyId = string.IsNullOrEmpty(request.ApiKeyId) ? null : request.ApiKeyId,
+            Feature = string.IsNullOrEmpty(request.Feature) ? null : request.Feature,
+        };
+        foreach (var (name, id) in new[] { ("user id", request.UserId), ("API key id", request.ApiKeyId), ("feature", request.Feature) })
+        {
+            if (id is not null && SpendLimits.SubjectProblem(id) is { } problem)
+            {
+                throw new ArgumentException($"The {name} {problem}.", nameof(request));
+            }
+        }
+
+        return request;
     }
 
     private async Task LoadCostCountersAsync(CancellationToken cancellationToken)
@@ -299,6 +484,10 @@ internal sealed partial class TenantBillingGrain(
         Add(usage, today);
         _countersSnapshot = snapshot;
         _countersLoadedAt = billingClock.Now;
+        if (!_spend.IsEmpty)
+        {
+            await LoadSpendAsync(billingClock.Now, cancellationToken);
+        }
     }
 
     /// <summary>Adds <paramref name="batch"/>'s lines of today and yesterday to the counters.</summary>
@@ -425,6 +614,7 @@ internal sealed partial class TenantBillingGrain(
         var fired = state.Raised.Select(a => a.EventId)
             .Concat(state.BudgetExhausted is { } budget ? [budget] : [])
             .Concat(state.UnpricedModels.Values)
+            .Concat(state.SpendExhausted.Values)
             .ToArray();
         if (fired.Length > 0)
         {
@@ -436,6 +626,7 @@ internal sealed partial class TenantBillingGrain(
         state.Raised = [];
         state.BudgetExhausted = null;
         state.UnpricedModels = [];
+        state.SpendExhausted = [];
         state.Generation = 0;
         return true;
     }
@@ -451,6 +642,85 @@ internal sealed partial class TenantBillingGrain(
             state.BudgetExhausted = alert.Id;
             state.Unrecorded.Add(alert);
             LogBudgetExhausted(logger, _tenant.Value, countedUsd, budgetUsd);
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await alertState.WriteStateAsync();
+            ArmAlertSending();
+        }
+    }
+
+    /// <summary>
+    /// A reservation was denied: written when the roll changed the ledger, and the alert raised (a failure to record it is
+    /// logged; the denial stands and the alert, kept in memory, is recorded from the refresh timer).
+    /// </summary>
+    private async Task DenyAsync(bool rolled, Func<Task> raise)
+    {
+        if (rolled)
+        {
+            await budgetState.WriteStateAsync();
+        }
+
+        try
+        {
+            await raise();
+        }
+        catch (Exception e)
+        {
+            LogAlertRecordFailed(logger, e, _tenant.Value, 1);
+        }
+    }
+
+    /// <summary>A day or month spend limit denied a reservation: the first denial per limit, subject and period today raises <c>budget.exhausted</c>.</summary>
+    private async Task RaiseSpendExhaustedAsync(SpendDenial denial, decimal estimateUsd)
+    {
+        if (denial.Limit.Period == SpendPeriod.Minute)
+        {
+            return; // a rate limit answers with Retry-After; it alerts nobody
+        }
+
+        var state = alertState.State;
+        var changed = RollAlertDay(state, billingClock.Today);
+        var key = BillingAlerts.SpendExhaustedKey(denial.Limit, denial.Status.PeriodStart);
+        if (!state.SpendExhausted.ContainsKey(key))
+        {
+            var alert = BillingAlerts.SpendLimitExhausted(_tenant, state.Day, state.Generation, denial, estimateUsd, billingClock.Now);
+            state.SpendExhausted[key] = alert.Id;
+            state.Unrecorded.Add(alert);
+            LogSpendLimitExhausted(logger, _tenant.Value, SpendLimits.ScopeName(denial.Limit.Scope), SpendLimits.PeriodName(denial.Limit.Period));
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await alertState.WriteStateAsync();
+            ArmAlertSending();
+        }
+    }
+
+    /// <summary>A limit was set or removed: its <c>budget.exhausted</c> alerts of today (for each subject, when it is a scope's limit for each) are resolved.</summary>
+    private async Task ResolveSpendExhaustedAsync(SpendLimit limit, string reason)
+    {
+        var state = alertState.State;
+        var changed = RollAlertDay(state, billingClock.Today);
+        var prefix = limit.Subject == SpendLimit.EachSubject
+            ? $"{SpendLimits.ScopeName(limit.Scope)}|"
+            : $"{SpendLimits.ScopeName(limit.Scope)}|{limit.Subject}|";
+        var suffix = $"|{SpendLimits.PeriodName(limit.Period)}|";
+        var resolved = state.SpendExhausted.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal) && e.Key.Contains(suffix, StringComparison.Ordinal)).ToArray();
+        if (resolved.Length > 0)
+        {
+            state.Unrecorded.Add(BillingAlerts.Resolved(_tenant, state.Day, reason, state.Generation, resolved.Select(e => e.Value).ToArray(),
+                $"Spend limit changed ({limit.Scope} {limit.Subject}, per {SpendLimits.PeriodName(limit.Period)}): {resolved.Length} budget alert(s) resolved",
+                billingClock.Now));
+            foreach (var (key, _) in resolved)
+            {
+                state.SpendExhausted.Remove(key);
+            }
+
+            state.Generation++;
             changed = true;
         }
 
@@ -602,6 +872,12 @@ internal sealed partial class TenantBillingGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} used up its {BudgetUsd} USD hard budget ({CountedUsd} USD counted): a reservation was denied")]
     private static partial void LogBudgetExhausted(ILogger logger, Guid tenantId, decimal countedUsd, decimal budgetUsd);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} used up a {Scope} spend limit per {Period}: a reservation was denied")]
+    private static partial void LogSpendLimitExhausted(ILogger logger, Guid tenantId, string scope, string period);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} has the time zone '{TimeZone}', which is not known here: its spend limits count UTC days and months")]
+    private static partial void LogUnknownTimeZone(ILogger logger, Guid tenantId, string timeZone);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} sent AI events of model {Model}, which has no price")]
     private static partial void LogUnpricedModel(ILogger logger, Guid tenantId, string model);

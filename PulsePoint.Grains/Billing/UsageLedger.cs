@@ -18,7 +18,8 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         tenant_id, event_id, brand_id, model, operation,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
         input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd,
-        price_source, unpriced, recorded_at, budget_reservation_id, reasoning_tokens, reasoning_cost_usd
+        price_source, unpriced, recorded_at, budget_reservation_id, reasoning_tokens, reasoning_cost_usd,
+        user_id, api_key_id, feature
         """;
 
     // The records as rows, in the order AddRecords binds them.
@@ -26,11 +27,13 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
                $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
                $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[],
-               $16::text[], $17::timestamptz[], $18::uuid[], $19::bigint[], $20::numeric[])
+               $16::text[], $17::timestamptz[], $18::uuid[], $19::bigint[], $20::numeric[],
+               $21::text[], $22::text[], $23::text[])
             as u(tenant_id, event_id, brand_id, model, operation,
                  input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
                  input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost,
-                 price_source, recorded_at, budget_reservation_id, reasoning_tokens, reasoning_cost)
+                 price_source, recorded_at, budget_reservation_id, reasoning_tokens, reasoning_cost,
+                 user_id, api_key_id, feature)
         """;
 
     // ON CONFLICT on the (tenant_id, event_id) key: a retry never bills twice; the row is the billing
@@ -44,7 +47,8 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
                u.model, u.operation,
                u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
                u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
-               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id, u.reasoning_tokens, u.reasoning_cost
+               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id, u.reasoning_tokens, u.reasoning_cost,
+               u.user_id, u.api_key_id, u.feature
           from
         """ + " " + Records + """
         on conflict (tenant_id, event_id) do nothing
@@ -59,7 +63,8 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         select u.tenant_id, u.event_id, u.brand_id, u.model, u.operation,
                u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.total_tokens,
                u.input_cost, u.output_cost, u.cache_read_cost, u.cache_write_cost, u.total_cost,
-               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id, u.reasoning_tokens, u.reasoning_cost
+               u.price_source, u.total_cost is null, u.recorded_at, u.budget_reservation_id, u.reasoning_tokens, u.reasoning_cost,
+               u.user_id, u.api_key_id, u.feature
           from
         """ + " " + Records;
 
@@ -91,6 +96,21 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
                  group by grouping sets ((1, model), (1, budget_reservation_id))
                 having grouping(model) = 0 or budget_reservation_id is not null) d on true
          order by d.day, d.model, d.budget_reservation_id
+        """;
+
+    // The spend limits' recorded cost per subject: $2/$3 the month, $4/$5 the day within it, with the statement's
+    // snapshot; one row with nulls when there is no usage. grouping(x) = 0 marks the rows grouped by x.
+    private const string SpendSql = """
+        select s.snapshot, d.*
+          from (select pg_current_snapshot()::text as snapshot) s
+          left join lateral (
+                select grouping(user_id) as by_user, grouping(api_key_id) as by_key, grouping(feature) as by_feature,
+                       user_id, api_key_id, feature,
+                       coalesce(sum(total_cost_usd) filter (where recorded_at >= $4 and recorded_at < $5), 0),
+                       coalesce(sum(total_cost_usd), 0)
+                  from ai_token_usage
+                 where tenant_id = $1 and recorded_at >= $2 and recorded_at < $3
+                 group by grouping sets ((), (user_id), (api_key_id), (feature))) d on true
         """;
 
     /// <summary>
@@ -161,7 +181,11 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
                     .GroupBy(r => (r.Day, Reservation: r.BudgetReservationId!.Value))
                     .Select(g => new ReservationUsage(g.Key.Day, g.Key.Reservation, g.Sum(r => r.Cost.TotalUsd ?? 0m)))
                     .ToArray(),
-                transactionId));
+                transactionId,
+                t.GroupBy(r => (Quarter: ScopedUsage.QuarterOf(r.RecordedAt), r.UserId, r.ApiKeyId, r.Feature, Reserved: r.BudgetReservationId is not null))
+                    .Select(g => new ScopedUsage(g.Key.Quarter, g.Key.UserId, g.Key.ApiKeyId, g.Key.Feature, g.Key.Reserved,
+                        g.Sum(r => r.Cost.TotalUsd ?? 0m), g.Sum(r => r.TotalTokens)))
+                    .ToArray()));
 
     /// <summary>
     /// Like <see cref="ReadDaysAsync"/>, plus the snapshot the read saw, so the tenant grain can tell
@@ -197,6 +221,42 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
             return (new UsageBatch(lines, reserved, null), snapshotSeen);
         }, ct);
     }
+
+    /// <summary>
+    /// The recorded cost of the tenant's AI events in <paramref name="month"/> and <paramref name="day"/>, for the tenant and
+    /// per user, API key and feature, with the snapshot the read saw (like <see cref="ReadCountersAsync"/>).
+    /// </summary>
+    public Task<(IReadOnlyList<RecordedSpend> Spend, PgSnapshot Snapshot)> ReadSpendAsync(
+        TenantId tenant, (DateTimeOffset Start, DateTimeOffset End) month, (DateTimeOffset Start, DateTimeOffset End) day, CancellationToken ct = default) =>
+        tenants.ReadAsync<(IReadOnlyList<RecordedSpend>, PgSnapshot)>(tenant, SpendSql, c => c.Bind(month.Start).Bind(month.End).Bind(day.Start).Bind(day.End), async (reader, token) =>
+        {
+            var spend = new List<RecordedSpend>();
+            PgSnapshot? snapshot = null;
+            while (await reader.ReadAsync(token))
+            {
+                snapshot ??= PgSnapshot.Parse(reader.GetString(0));
+                if (reader.IsDBNull(1))
+                {
+                    continue;
+                }
+
+                var (scope, column) = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3)) switch
+                {
+                    (0, _, _) => (SpendScope.User, 4),
+                    (_, 0, _) => (SpendScope.ApiKey, 5),
+                    (_, _, 0) => (SpendScope.Feature, 6),
+                    _ => (SpendScope.Tenant, -1),
+                };
+                if (column > 0 && reader.IsDBNull(column))
+                {
+                    continue; // the events without that id
+                }
+
+                spend.Add(new RecordedSpend(scope, column > 0 ? reader.GetString(column) : "", reader.GetDecimal(7), reader.GetDecimal(8)));
+            }
+
+            return (spend, snapshot ?? throw new InvalidOperationException("the spend query returned no snapshot"));
+        }, ct);
 
     /// <summary>The tenant's usage per UTC day and model, <paramref name="from"/> to <paramref name="to"/> inclusive, under RLS.</summary>
     public Task<IReadOnlyList<UsageLine>> ReadDaysAsync(TenantId tenant, DateOnly from, DateOnly to, CancellationToken ct = default)
@@ -261,5 +321,8 @@ public sealed class UsageLedger(DataSources dataSources, TenantDatabase tenants)
         parameters.AddArray(NpgsqlDbType.Uuid, records.Select(r => r.BudgetReservationId));
         parameters.AddArray(NpgsqlDbType.Bigint, records.Select(r => r.ReasoningTokens));
         parameters.AddArray(NpgsqlDbType.Numeric, records.Select(r => r.Cost.ReasoningUsd));
+        parameters.AddArray(NpgsqlDbType.Text, records.Select(r => r.UserId));
+        parameters.AddArray(NpgsqlDbType.Text, records.Select(r => r.ApiKeyId));
+        parameters.AddArray(NpgsqlDbType.Text, records.Select(r => r.Feature));
     }
 }

@@ -21,7 +21,10 @@ public sealed record UsageRecord(
     AiCost Cost,
     DateTimeOffset RecordedAt,
     Guid? BudgetReservationId = null,
-    long ReasoningTokens = 0)
+    long ReasoningTokens = 0,
+    string? UserId = null,
+    string? ApiKeyId = null,
+    string? Feature = null)
 {
     /// <summary>The model column's value for an AI event that names no model (it is then unpriced).</summary>
     public const string UnknownModel = "unknown";
@@ -63,7 +66,10 @@ public sealed record UsageRecord(
             cost,
             e.Timestamp.ToUniversalTime(),
             e.BudgetReservationId,
-            reasoning);
+            reasoning,
+            string.IsNullOrEmpty(e.UserId) ? null : e.UserId,
+            SpendAttributes.Of(e, SpendAttributes.ApiKeyId),
+            SpendAttributes.Of(e, SpendAttributes.Feature));
     }
 
     /// <summary>This record as a one-event usage line.</summary>

@@ -32,6 +32,7 @@ public static class SiloCommandLine
         ChannelsVerb.Create(),
         KeysCommand.Create(),
         PricesCommand.Create(),
+        LimitsCommand.Create(),
         HelpVerb.Create(),
     ];
 

@@ -88,7 +88,7 @@ public static class EventsEndpoint
             IReadOnlyList<EventAppendResult> stored;
             try
             {
-                stored = await appends.AppendAsync(tenant, accepted.Select(a => a.Event).ToArray(), http.RequestAborted);
+                stored = await appends.AppendAsync(tenant, ApiKeyClaims.KeyIdOf(http.User)!, accepted.Select(a => a.Event).ToArray(), http.RequestAborted);
             }
             catch (Exception e) when (HttpEventAppends.Unavailable(http, e) is { } unavailable)
             {

@@ -14,8 +14,11 @@ namespace PulsePoint.Silo.HttpApi;
 /// </summary>
 public sealed class HttpEventAppends(EventTracker tracker)
 {
-    /// <summary>One result per event, in order, once the batch is committed.</summary>
-    public async Task<IReadOnlyList<EventAppendResult>> AppendAsync(TenantId tenant, IReadOnlyList<StructuredEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// One result per event, in order, once the batch is committed. Each event carries the sending key's id in its
+    /// <see cref="SpendAttributes.ApiKeyId"/> attribute (whatever the body said), so the key's spend limits count it.
+    /// </summary>
+    public async Task<IReadOnlyList<EventAppendResult>> AppendAsync(TenantId tenant, string apiKeyId, IReadOnlyList<StructuredEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
@@ -23,8 +26,15 @@ public sealed class HttpEventAppends(EventTracker tracker)
         }
 
         CallerTenant.Set(tenant);
-        return await tracker.TrackBatchAsync(tenant, events, cancellationToken);
+        return await tracker.TrackBatchAsync(tenant, events.Select(e => WithKey(e, apiKeyId)).ToArray(), cancellationToken);
     }
+
+    private static StructuredEvent WithKey(StructuredEvent e, string apiKeyId) => e with
+    {
+        Attributes = new EventAttributes((e.Attributes ?? EventAttributes.Of())
+            .Where(a => a.Key != SpendAttributes.ApiKeyId)
+            .Append(KeyValuePair.Create(SpendAttributes.ApiKeyId, apiKeyId))),
+    };
 
     /// <summary>The answer when the sink could not take the batch (nothing of it is acknowledged; a retry is safe), or null.</summary>
     public static IResult? Unavailable(HttpContext http, Exception e)

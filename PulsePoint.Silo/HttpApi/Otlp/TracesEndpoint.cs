@@ -73,7 +73,7 @@ public static class TracesEndpoint
         IReadOnlyList<EventAppendResult> stored;
         try
         {
-            stored = await appends.AppendAsync(tenant, events.Select(s => s.Event!).ToArray(), http.RequestAborted);
+            stored = await appends.AppendAsync(tenant, ApiKeyClaims.KeyIdOf(http.User)!, events.Select(s => s.Event!).ToArray(), http.RequestAborted);
         }
         catch (Exception e) when (HttpEventAppends.Unavailable(http, e) is { } unavailable)
         {

@@ -51,6 +51,28 @@ public sealed class HttpEventsTests(HttpSiloFixture silo)
     }
 
     [Fact]
+    public async Task HttpEvents_an_event_is_billed_to_the_key_it_was_sent_with_whatever_its_body_says()
+    {
+        var tenant = await silo.CreateTenantAsync();
+        var key = await silo.CreateKeyAsync(tenant);
+        using var http = silo.Client(key);
+        var ai = Guid.CreateVersion7();
+
+        var response = await http.PostAsync("/v1/events", Batch(
+            Event(ai, "ai.operations", "ai.answer_generated", ("ai_model", "claude-3-sonnet"), ("tokens_input", 1000), ("user_id", "u-7"),
+                ("attributes", new JsonObject { ["api_key_id"] = "pp_live_someoneelse", ["feature"] = "summarize" }))));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var (user, keyId, feature, attribute) = await silo.QueryAsync(
+            "select u.user_id, u.api_key_id, u.feature, e.attributes ->> 'api_key_id' from ai_token_usage u join observability_events e using (tenant_id, event_id) where u.tenant_id = $1 and u.event_id = $2",
+            async r => { await r.ReadAsync(); return (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)); }, tenant.Value, ai);
+        Assert.Equal(("u-7", "summarize"), (user, feature));
+        Assert.StartsWith("pp_live_", keyId);
+        Assert.StartsWith(keyId, key);
+        Assert.Equal(keyId, attribute);
+    }
+
+    [Fact]
     public async Task HttpEvents_a_bad_item_is_rejected_alone_with_its_field_named_and_the_batch_answers_207()
     {
         var tenant = await silo.CreateTenantAsync();

@@ -74,6 +74,23 @@ public sealed class OperatorRoleAttackTests(HttpSiloFixture silo, BackendService
     }
 
     [Fact]
+    public async Task RoleAttack05b_a_tenant_scoped_client_cannot_lift_its_spend_limits_or_move_their_time_zone()
+    {
+        var tenant = await silo.CreateTenantAsync();
+        var limit = new SpendLimit(SpendScope.User, "u1", SpendPeriod.Day, 1m);
+        await silo.Grains.GetGrain<ITenantBillingAdminGrain>(tenant.Value).SetSpendLimitAsync(limit);
+
+        await AsTenantAsync(tenant, g => g.GetGrain<ITenantBillingAdminGrain>(tenant.Value).RemoveSpendLimitAsync(limit.Scope, limit.Subject, limit.Period));
+        await AsTenantAsync(tenant, g => g.GetGrain<ITenantBillingAdminGrain>(tenant.Value).SetSpendLimitAsync(limit with { LimitUsd = 1_000_000m }));
+        await AsTenantAsync(tenant, g => g.GetGrain<ITenantBillingAdminGrain>(tenant.Value).SetTimeZoneAsync("Pacific/Kiritimati"));
+
+        var limits = await AsTenant(tenant, g => g.GetGrain<ITenantBillingGrain>(tenant.Value).GetSpendLimitsAsync("u1"));
+        Assert.Equal(1m, limits.Single().Limit.LimitUsd);
+        Assert.False((await AsTenant(tenant, g => g.GetGrain<ITenantBillingGrain>(tenant.Value).ReserveAsync(new SpendRequest(2m, UserId: "u1")))).Granted);
+        Assert.Equal("UTC", (await silo.Grains.GetGrain<ITenantBillingAdminGrain>(tenant.Value).ListSpendLimitsAsync()).TimeZone);
+    }
+
+    [Fact]
     public async Task RoleAttack06_a_tenant_scoped_client_cannot_feed_or_recount_its_usage_counters()
     {
         var tenant = await silo.CreateTenantAsync();
@@ -185,7 +202,8 @@ public sealed class OperatorRoleAttackTests(HttpSiloFixture silo, BackendService
         [
             "ITenantGrain.GetStatusAsync", "ITenantGrain.GetSnapshotAsync",
             "ITenantBillingGrain.GetCostCountersAsync", "ITenantBillingGrain.ReserveBudgetAsync", "ITenantBillingGrain.CommitBudgetAsync",
-            "ITenantBillingGrain.ReleaseBudgetAsync", "ITenantBillingGrain.GetBudgetAsync",
+            "ITenantBillingGrain.ReleaseBudgetAsync", "ITenantBillingGrain.GetBudgetAsync", "ITenantBillingGrain.ReserveAsync",
+            "ITenantBillingGrain.CommitSpendAsync", "ITenantBillingGrain.GetSpendLimitsAsync",
             "IUsageReportGrain.GetUsageReportAsync",
             "IBrandGrain.CreateAsync", "IBrandGrain.RenameAsync", "IBrandGrain.GetAsync", "IBrandGrain.GetSummaryAsync", "IBrandGrain.RecordOrderAsync",
             "IBrandGrain.RecordOrdersAsync", "IBrandGrain.RecordAdPerformanceAsync", "IBrandGrain.RecordAdPerformanceBatchAsync",
