@@ -10,7 +10,7 @@ namespace PulsePoint.Silo.HttpApi;
 
 /// <summary>
 /// The HTTP API on the silo's web host: API-key authentication, per-key rate limits, <c>POST /v1/events</c>,
-/// <c>POST /v1/traces</c> (OTLP/HTTP) and the key admin endpoints (docs/http-api.md).
+/// <c>POST /v1/traces</c> (OTLP/HTTP), budget reservations and the key admin endpoints (docs/http-api.md).
 /// </summary>
 public static class HttpApiExtensions
 {
@@ -80,6 +80,7 @@ public static class HttpApiExtensions
         var api = app.MapGroup("").RequireRateLimiting(KeyRateLimit);
         api.MapPost(EventsEndpoint.Path, EventsEndpoint.PostAsync).RequireAuthorization(IngestPolicy);
         api.MapPost(TracesEndpoint.Path, TracesEndpoint.PostAsync).RequireAuthorization(IngestPolicy);
+        ReservationsEndpoint.Map(api, IngestPolicy);
         api.MapAdminKeys().RequireAuthorization(AdminPolicy);
         return app;
     }
