@@ -48,6 +48,11 @@ public class HttpSiloFixture : IAsyncLifetime
     /// <summary>Settings that differ from <see cref="Settings"/> and the defaults below (ports, access rule, ...); later ones win.</summary>
     protected virtual string[] ExtraSettings => [];
 
+    /// <summary>Changes to the host before the silo is added (e.g. a log provider a test reads).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
     public Uri Address { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
@@ -102,6 +107,7 @@ public class HttpSiloFixture : IAsyncLifetime
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        Configure(builder);
         builder.AddPulsePointSilo();
         _app = builder.Build();
         _app.MapPulsePointEndpoints();
