@@ -75,6 +75,16 @@ public class HttpSiloFixture : IAsyncLifetime
 
     public const string ClusterId = "pulsepoint-http-tests";
 
+    /// <summary>The settings that point a silo at <paramref name="database"/>'s roles (a fixture with a database of its own).</summary>
+    protected static string[] DatabaseSettings(TestDatabase.ClusterDatabase database) =>
+    [
+        $"--PulsePoint:Database:Application={database.Application}",
+        $"--PulsePoint:Database:Orleans={database.Orleans}",
+        $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
+        $"--PulsePoint:Database:Pipeline={database.Pipeline}",
+        $"--PulsePoint:Database:Owner={database.Owner}",
+    ];
+
     public async Task InitializeAsync()
     {
         await OwnDatabase.EnsureCreatedAsync();

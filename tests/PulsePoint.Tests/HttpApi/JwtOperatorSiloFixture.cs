@@ -46,11 +46,7 @@ public sealed class JwtOperatorSiloFixture : HttpSiloFixture, IDisposable
 
     protected override string[] ExtraSettings =>
     [
-        $"--PulsePoint:Database:Application={JwtDatabase.Application}",
-        $"--PulsePoint:Database:Orleans={JwtDatabase.Orleans}",
-        $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
-        $"--PulsePoint:Database:Pipeline={JwtDatabase.Pipeline}",
-        $"--PulsePoint:Database:Owner={JwtDatabase.Owner}",
+        .. DatabaseSettings(JwtDatabase),
         "--PulsePoint:Silo:SiloPort=22531",
         "--PulsePoint:Silo:GatewayPort=41531",
         "--PulsePoint:Silo:ClusterId=pulsepoint-jwt-tests",
