@@ -71,7 +71,7 @@ public static class SiloHostExtensions
         app.MapPulsePointHttpApi();
         var access = app.Services.GetRequiredService<IOptions<HttpApiOptions>>().Value.OperatorAccess;
         app.MapPulsePointMetrics(access);
-        if (access == OperatorAccess.ApiKey)
+        if (access != OperatorAccess.Loopback)
         {
             dashboard.RequireAuthorization(OperatorPages.OperatorPolicy);
             insights.RequireAuthorization(OperatorPages.InsightsPolicy);

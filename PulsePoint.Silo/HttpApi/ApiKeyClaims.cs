@@ -4,7 +4,7 @@ using PulsePoint.Tenancy;
 
 namespace PulsePoint.Silo.HttpApi;
 
-/// <summary>The claims an accepted API key gives a request, and how endpoints read them back.</summary>
+/// <summary>The claims an accepted API key (or operator token, <see cref="OperatorTokens"/>) gives a request, and how endpoints read them back.</summary>
 public static class ApiKeyClaims
 {
     /// <summary>The authentication scheme: <c>Authorization: Bearer pp_live_…</c>.</summary>
@@ -19,20 +19,34 @@ public static class ApiKeyClaims
     public const string Kind = "pulsepoint:kind";
 
     /// <summary>The identity of an accepted key.</summary>
-    public static ClaimsPrincipal Principal(ApiKeyGrant grant)
+    public static ClaimsPrincipal Principal(ApiKeyGrant grant) =>
+        Principal(grant.Key.ToString(), grant.Tenant, grant.Scopes, Scheme, grant.Key.Kind == ApiKeyKind.Operator);
+
+    /// <summary>
+    /// The identity of an accepted credential, named by <paramref name="keyId"/> (what the rate limits are partitioned by):
+    /// an operator's when <paramref name="tenant"/> is null, otherwise that tenant's with <paramref name="scopes"/>.
+    /// </summary>
+    public static ClaimsPrincipal Principal(string keyId, TenantId? tenant, ApiKeyScopes scopes, string authenticationType) =>
+        Principal(keyId, tenant, scopes, authenticationType, tenant is null);
+
+    /// <summary>An authenticated identity that may do nothing: a valid operator token without the operator role (403).</summary>
+    public static ClaimsPrincipal Nobody(string keyId, string authenticationType) =>
+        new(new ClaimsIdentity([new Claim(KeyId, keyId)], authenticationType, KeyId, null));
+
+    private static ClaimsPrincipal Principal(string keyId, TenantId? tenant, ApiKeyScopes scopes, string authenticationType, bool isOperator)
     {
         var claims = new List<Claim>
         {
-            new(KeyId, grant.Key.ToString()),
-            new(Kind, grant.Key.Kind == ApiKeyKind.Operator ? "operator" : "tenant"),
+            new(KeyId, keyId),
+            new(Kind, isOperator ? "operator" : "tenant"),
         };
-        if (grant.Tenant is { } tenant)
+        if (tenant is { } id)
         {
-            claims.Add(new Claim(Tenant, tenant.ToString()));
+            claims.Add(new Claim(Tenant, id.ToString()));
         }
 
-        claims.AddRange(ApiKeyScopeNames.Of(grant.Scopes).Select(s => new Claim(Scope, s)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, KeyId, null));
+        claims.AddRange(ApiKeyScopeNames.Of(scopes).Select(s => new Claim(Scope, s)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, KeyId, null));
     }
 
     /// <summary>The tenant of the request's key; null for an operator's key or no key.</summary>

@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using PulsePoint.ApiKeys;
 using PulsePoint.Client;
+using PulsePoint.Silo.Hosting;
 using PulsePoint.Silo.HttpApi.Otlp;
 
 namespace PulsePoint.Silo.HttpApi;
 
 /// <summary>
-/// The HTTP API on the silo's web host: API-key authentication, per-key rate limits, <c>POST /v1/events</c>,
-/// <c>POST /v1/traces</c> (OTLP/HTTP), budget reservations and the key admin endpoints (docs/http-api.md).
+/// The HTTP API on the silo's web host: API-key authentication (and operator tokens, <see cref="OperatorTokens"/>), per-key
+/// rate limits, <c>POST /v1/events</c>, <c>POST /v1/traces</c> (OTLP/HTTP), budget reservations and the key admin endpoints
+/// (docs/http-api.md).
 /// </summary>
 public static class HttpApiExtensions
 {
@@ -26,6 +28,8 @@ public static class HttpApiExtensions
     public static IServiceCollection AddPulsePointHttpApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<HttpApiOptions>().Bind(configuration.GetSection(HttpApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Read now: with Jwt, missing token settings must stop the silo before anything starts.
+        var access = ValidatedOptions.Bind<HttpApiOptions>(configuration, HttpApiOptions.Section).OperatorAccess;
         services.AddSingleton<AuthenticationFailureLimiter>();
         services.AddSingleton<EventRateLimiter>();
         services.AddSingleton(sp => new EventTracker(sp.GetRequiredService<IGrainFactory>(), sp.GetService<TimeProvider>()));
@@ -33,15 +37,16 @@ public static class HttpApiExtensions
         services.AddSingleton<OtlpSpanMapper>();
         services.AddProblemDetails();
         // No default scheme: only the API endpoints authenticate, so a stray Authorization header elsewhere costs nothing.
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null)
+            .AddOperatorTokens(configuration, access);
         services.AddAuthorizationBuilder()
             .AddPolicy(IngestPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(c => ApiKeyClaims.HasScope(c.User, ApiKeyScopes.Ingest)))
-            .AddPolicy(AdminPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireAuthenticatedUser()
+            .AddPolicy(AdminPolicy, policy => policy.AddAuthenticationSchemes(OperatorTokens.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(c => ApiKeyClaims.IsOperator(c.User) || ApiKeyClaims.HasScope(c.User, ApiKeyScopes.Admin)))
-            .AddPolicy(OperatorPages.OperatorPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireAuthenticatedUser()
+            .AddPolicy(OperatorPages.OperatorPolicy, policy => policy.AddAuthenticationSchemes(OperatorTokens.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(c => ApiKeyClaims.IsOperator(c.User)))
-            .AddPolicy(OperatorPages.InsightsPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireAuthenticatedUser()
+            .AddPolicy(OperatorPages.InsightsPolicy, policy => policy.AddAuthenticationSchemes(OperatorTokens.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(c => ApiKeyClaims.IsOperator(c.User) || ApiKeyClaims.HasScope(c.User, ApiKeyScopes.Read)));
         services.AddRateLimiter(limiter =>
         {

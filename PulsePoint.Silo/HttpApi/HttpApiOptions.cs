@@ -27,7 +27,7 @@ public sealed class HttpApiOptions : IValidatableObject
     [Range(1, 100_000, ErrorMessage = "PulsePoint:Http:FailedAuthenticationsPerMinute must be between 1 and 100000")]
     public int FailedAuthenticationsPerMinute { get; set; } = 30;
 
-    /// <summary>Who may open <c>/dashboard</c>, <c>/insights</c> and the admin endpoints: <c>Loopback</c> clients (default) or holders of an <c>ApiKey</c>.</summary>
+    /// <summary>Who may open <c>/dashboard</c>, <c>/insights</c> and the admin endpoints: <c>Loopback</c> clients (default), holders of an <c>ApiKey</c>, or of a <c>Jwt</c> (or a key).</summary>
     public OperatorAccess OperatorAccess { get; set; } = OperatorAccess.Loopback;
 
     /// <summary>

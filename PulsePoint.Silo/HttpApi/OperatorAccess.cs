@@ -1,6 +1,6 @@
 namespace PulsePoint.Silo.HttpApi;
 
-/// <summary>Who may open the operator pages (<c>/dashboard</c>, <c>/insights</c>) and the admin endpoints (<c>PulsePoint:Http:OperatorAccess</c>).</summary>
+/// <summary>Who may open the operator pages (<c>/dashboard</c>, <c>/insights</c>, <c>/metrics</c>) and the admin endpoints (<c>PulsePoint:Http:OperatorAccess</c>).</summary>
 public enum OperatorAccess
 {
     /// <summary>
@@ -15,4 +15,12 @@ public enum OperatorAccess
     /// its own tenant's <c>/insights</c> only (another tenant's answers 404, as for a tenant that does not exist).
     /// </summary>
     ApiKey = 1,
+
+    /// <summary>
+    /// From any address, with a bearer token (JWT) from the operator's identity provider (<c>PulsePoint:Http:Jwt</c>,
+    /// <see cref="OperatorTokenOptions"/>) or an API key as with <see cref="ApiKey"/>: a token with the operator role for
+    /// everything; a token naming a tenant for that tenant's <c>/insights</c> only. Keys stay accepted so that tenants'
+    /// keys and scrapers keep working; an operator who wants people on the identity provider only revokes the operator keys.
+    /// </summary>
+    Jwt = 2,
 }

@@ -7,17 +7,17 @@ namespace PulsePoint.Silo.HttpApi;
 
 /// <summary>
 /// The access rule of the operator pages and admin endpoints (<see cref="OperatorAccess"/>): loopback clients only by
-/// default, or API keys when configured. Health endpoints stay open to everyone (orchestrators probe them).
+/// default, or API keys (and operator tokens) when configured. Health endpoints stay open to everyone (orchestrators probe them).
 /// </summary>
 public static class OperatorPages
 {
     /// <summary>The paths the rule guards.</summary>
     public static readonly IReadOnlyList<PathString> Paths = ["/dashboard", "/insights", "/metrics", "/v1/admin"];
 
-    /// <summary>The policy of <c>/dashboard</c> and <c>/metrics</c> with <see cref="OperatorAccess.ApiKey"/>: an operator's key.</summary>
+    /// <summary>The policy of <c>/dashboard</c> and <c>/metrics</c> with <see cref="OperatorAccess.ApiKey"/> or <see cref="OperatorAccess.Jwt"/>: an operator's key or token.</summary>
     public const string OperatorPolicy = "pulsepoint:operator";
 
-    /// <summary>The policy of <c>/insights</c> with <see cref="OperatorAccess.ApiKey"/>: an operator's key or a tenant's key with <c>read</c>.</summary>
+    /// <summary>The policy of <c>/insights</c> with <see cref="OperatorAccess.ApiKey"/> or <see cref="OperatorAccess.Jwt"/>: an operator's key or token, or a tenant's key with <c>read</c> or token.</summary>
     public const string InsightsPolicy = "pulsepoint:insights";
 
     /// <summary>
@@ -31,7 +31,7 @@ public static class OperatorPages
             if (options.OperatorAccess == OperatorAccess.Loopback && IsGuarded(http.Request.Path) && !IsLocal(http.Connection.RemoteIpAddress, options))
             {
                 await Problems.Write(http, StatusCodes.Status403Forbidden, "Operator pages are served to loopback clients",
-                    "Open them on the silo's machine (e.g. through an SSH tunnel), or set PulsePoint:Http:OperatorAccess=ApiKey and send an operator key.");
+                    "Open them on the silo's machine (e.g. through an SSH tunnel), or set PulsePoint:Http:OperatorAccess to ApiKey or Jwt and send an operator's key or token.");
                 return;
             }
 
@@ -59,7 +59,7 @@ public static class OperatorPages
 
     /// <summary>
     /// Whether the request may see <paramref name="tenant"/>'s insights: anyone the access rule let in, except a tenant's
-    /// key, which sees its own tenant only.
+    /// key or token, which sees its own tenant only.
     /// </summary>
     public static bool MaySee(HttpContext http, TenantId tenant) =>
         ApiKeyClaims.TenantOf(http.User) is not { } own || (own == tenant && ApiKeyClaims.HasScope(http.User, ApiKeyScopes.Read));

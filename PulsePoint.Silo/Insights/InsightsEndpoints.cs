@@ -10,8 +10,8 @@ namespace PulsePoint.Silo.Insights;
 /// The operator page <c>/insights</c>: one tenant's analytics over a date range, charts drawn on the server as SVG by
 /// Razor components (<see cref="InsightsPage"/>; no script, no external network). It sits on the silo's web host beside
 /// the dashboard and has the same access rule (<c>PulsePoint:Http:OperatorAccess</c>): loopback clients by default, or
-/// an API key; a tenant's key with <c>read</c> sees its own tenant only, and another tenant's id answers exactly as an
-/// unknown one.
+/// an API key or operator token; a tenant's key with <c>read</c> (or a token naming a tenant) sees its own tenant only, and
+/// another tenant's id answers exactly as an unknown one.
 /// </summary>
 public static class InsightsEndpoints
 {

@@ -52,11 +52,11 @@ public static class TelemetryExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/metrics</c>; with <see cref="OperatorAccess.ApiKey"/> it asks for an operator key, like <c>/dashboard</c>.</summary>
+    /// <summary>Maps <c>/metrics</c>; with <see cref="OperatorAccess.ApiKey"/> or <see cref="OperatorAccess.Jwt"/> it asks for an operator's key or token, like <c>/dashboard</c>.</summary>
     public static IEndpointConventionBuilder MapPulsePointMetrics(this WebApplication app, OperatorAccess access)
     {
         var metrics = app.MapPrometheusScrapingEndpoint(MetricsPath);
-        return access == OperatorAccess.ApiKey ? metrics.RequireAuthorization(OperatorPages.OperatorPolicy) : metrics;
+        return access != OperatorAccess.Loopback ? metrics.RequireAuthorization(OperatorPages.OperatorPolicy) : metrics;
     }
 
     // Our own setting names the collector (OTLP/gRPC); without it the exporter reads the standard OTEL_EXPORTER_OTLP_* variables.

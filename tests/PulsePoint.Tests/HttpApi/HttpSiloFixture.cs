@@ -48,6 +48,11 @@ public class HttpSiloFixture : IAsyncLifetime
     /// <summary>Settings that differ from <see cref="Settings"/> and the defaults below (ports, access rule, ...); later ones win.</summary>
     protected virtual string[] ExtraSettings => [];
 
+    /// <summary>Changes to the host before the silo is added (e.g. a log provider a test reads).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
     public Uri Address { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
@@ -69,6 +74,16 @@ public class HttpSiloFixture : IAsyncLifetime
     ];
 
     public const string ClusterId = "pulsepoint-http-tests";
+
+    /// <summary>The settings that point a silo at <paramref name="database"/>'s roles (a fixture with a database of its own).</summary>
+    protected static string[] DatabaseSettings(TestDatabase.ClusterDatabase database) =>
+    [
+        $"--PulsePoint:Database:Application={database.Application}",
+        $"--PulsePoint:Database:Orleans={database.Orleans}",
+        $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
+        $"--PulsePoint:Database:Pipeline={database.Pipeline}",
+        $"--PulsePoint:Database:Owner={database.Owner}",
+    ];
 
     public async Task InitializeAsync()
     {
@@ -102,6 +117,7 @@ public class HttpSiloFixture : IAsyncLifetime
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        Configure(builder);
         builder.AddPulsePointSilo();
         _app = builder.Build();
         _app.MapPulsePointEndpoints();

@@ -13,11 +13,7 @@ public sealed class OperatorSiloFixture : HttpSiloFixture
 
     protected override string[] ExtraSettings =>
     [
-        $"--PulsePoint:Database:Application={OperatorDatabase.Application}",
-        $"--PulsePoint:Database:Orleans={OperatorDatabase.Orleans}",
-        $"--PulsePoint:Database:TenantContextKey={TestDatabase.TenantContextKey}",
-        $"--PulsePoint:Database:Pipeline={OperatorDatabase.Pipeline}",
-        $"--PulsePoint:Database:Owner={OperatorDatabase.Owner}",
+        .. DatabaseSettings(OperatorDatabase),
         "--PulsePoint:Silo:SiloPort=22521",
         "--PulsePoint:Silo:GatewayPort=41521",
         "--PulsePoint:Silo:ClusterId=pulsepoint-operator-tests",
