@@ -45,6 +45,9 @@ public sealed record AiGenerationDetails
     /// <summary>Trace id; default the W3C trace id of the current activity.</summary>
     public string? RequestId { get; init; }
 
+    /// <summary>The feature of your product that made the call (the event's <c>feature</c> attribute): its spend limits count it.</summary>
+    public string? Feature { get; init; }
+
     /// <summary>
     /// The hard-budget reservation the call was made under (<c>ITenantBillingGrain.ReserveBudgetAsync</c>), if any:
     /// the budget then counts the call once, not once for the commit and again for this event.

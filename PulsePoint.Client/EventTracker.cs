@@ -166,6 +166,7 @@ public sealed class EventTracker
             FallbackUsed = d.FallbackUsed,
             Status = d.FallbackUsed is null ? EventStatus.Success : EventStatus.Partial,
             BudgetReservationId = d.BudgetReservationId,
+            Attributes = d.Feature is null ? null : EventAttributes.Of((SpendAttributes.Feature, d.Feature)),
         });
     }
 

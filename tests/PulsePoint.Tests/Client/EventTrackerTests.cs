@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PulsePoint.Billing;
 using PulsePoint.Client;
 using PulsePoint.Events;
 using PulsePoint.Tenancy;
@@ -51,6 +52,31 @@ public sealed class EventTrackerTests(ClusterFixture fixture)
         Assert.Equal("severity", Assert.Throws<ArgumentOutOfRangeException>(() => Tracker.Error("x", "y", EventSeverity.Info, tenant: tenant)).ParamName);
         Assert.Equal("duration", Assert.Throws<ArgumentOutOfRangeException>(() => Tracker.DataSync("sync.x", TimeSpan.FromSeconds(-1), tenant: tenant)).ParamName);
         Assert.Empty(await StoredEventRow.OfAsync(tenant));
+    }
+
+    [Fact]
+    public async Task AiGeneration_for_a_user_and_feature_counts_in_their_spend_limits_through_the_sink()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Client);
+        var admin = fixture.Client.GetGrain<ITenantBillingAdminGrain>(tenant.Value);
+        await admin.SetSpendLimitAsync(new SpendLimit(SpendScope.User, "u-9", SpendPeriod.Month, 1m));
+        await admin.SetSpendLimitAsync(new SpendLimit(SpendScope.Feature, "answers", SpendPeriod.Day, 1m));
+
+        await Tracker.TrackAiGenerationAsync("claude-3-sonnet", 100, 20, TimeSpan.FromMilliseconds(300),
+            new AiGenerationDetails { Tenant = tenant, UserId = "u-9", Feature = "answers", CostUsd = 0.4m });
+
+        // The sink hands the committed usage to the billing grain after the commit, without waiting for it.
+        IReadOnlyList<SpendLimitStatus> limits = [];
+        for (var i = 0; i < 100 && limits.Sum(l => l.CountedUsd) < 0.8m; i++)
+        {
+            await Task.Delay(50);
+            using (TenantScope.Begin(tenant))
+            {
+                limits = await fixture.Client.GetGrain<ITenantBillingGrain>(tenant.Value).GetSpendLimitsAsync("u-9", null, "answers");
+            }
+        }
+
+        Assert.Equal([("u-9", 0.4m), ("answers", 0.4m)], limits.Select(l => (l.Subject, l.CountedUsd)));
     }
 
     [Fact]
