@@ -48,7 +48,7 @@ public static class SiloCommandLine
     {
         var root = CreateRoot(verbs ?? Verbs());
         var result = root.Parse(args);
-        var verb = result.CommandResult.Command is RootCommand ? null : result.CommandResult.Command.Name;
+        var verb = VerbPath(result);
         try
         {
             if (result.Action is not { ClearsParseErrors: true } && Problem(result) is { } problem)
@@ -93,6 +93,18 @@ public static class SiloCommandLine
         {
             return Fail(error, 1, $"{e.GetType().Name}: {e.Message} (set PULSEPOINT_STACK_TRACES=1 for the stack trace)");
         }
+    }
+
+    /// <summary>The verb the line names with its sub-verbs (<c>prices override set</c>), or null for none.</summary>
+    private static string? VerbPath(ParseResult result)
+    {
+        var names = new List<string>();
+        for (var command = result.CommandResult; command.Command is not RootCommand; command = (System.CommandLine.Parsing.CommandResult)command.Parent!)
+        {
+            names.Insert(0, command.Command.Name);
+        }
+
+        return names.Count == 0 ? null : string.Join(' ', names);
     }
 
     private static RootCommand CreateRoot(IReadOnlyList<Command> verbs)

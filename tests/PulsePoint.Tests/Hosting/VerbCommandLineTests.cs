@@ -8,7 +8,7 @@ namespace PulsePoint.Tests.Hosting;
 /// </summary>
 public sealed class VerbCommandLineTests
 {
-    private static readonly string[] VerbNames = ["run", "migrate", "seed-demo", "usage", "report", "reconcile", "channels", "keys", "prices", "help"];
+    private static readonly string[] VerbNames = ["run", "migrate", "seed-demo", "usage", "report", "reconcile", "channels", "keys", "prices", "limits", "help"];
 
     [Fact]
     public async Task Help_lists_every_verb_with_its_description_settings_and_exit_codes()
@@ -70,6 +70,7 @@ public sealed class VerbCommandLineTests
     [InlineData("--verbose", "unknown option '--verbose' (see PulsePoint.Silo --help)")]
     [InlineData("help nope", "help: no verb 'nope' (see PulsePoint.Silo help --help)")]
     [InlineData("migrate now", "migrate: unexpected argument 'now' (see PulsePoint.Silo migrate --help)")]
+    [InlineData("limits set --tenant abc", "limits set: --tenant must be a tenant id (a canonical UUID), not 'abc' (see PulsePoint.Silo limits set --help)")]
     [InlineData("seed-demo --tenants 0", "seed-demo: --tenants takes a whole number from 1 to 100000, not '0' (see PulsePoint.Silo seed-demo --help)")]
     [InlineData("seed-demo --orders many", "seed-demo: --orders takes a whole number from 0 to 100000000, not 'many' (see PulsePoint.Silo seed-demo --help)")]
     [InlineData("seed-demo --until 2026-13-01", "seed-demo: --until must be a date like 2026-11-01, not '2026-13-01' (see PulsePoint.Silo seed-demo --help)")]
