@@ -189,8 +189,8 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
 
     /// <summary>
     /// The common case first: a batch of new events, each once, is appended straight into the table. A staging
-    /// table costs each delivery fresh column blocks that DuckDB allocates, zeroes and frees again (most of the
-    /// warehouse's CPU for small batches in the benchmark). A batch that repeats an id, or that the primary key
+    /// table costs each delivery fresh column blocks that DuckDB allocates, zeroes and frees again (the largest part
+    /// of the warehouse's CPU for small batches in the benchmark). A batch that repeats an id, or that the primary key
     /// refuses because the relay delivers again after a failure, is rolled back and goes through staging with
     /// <c>insert or ignore</c>.
     /// </summary>

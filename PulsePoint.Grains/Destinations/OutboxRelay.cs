@@ -234,7 +234,12 @@ public sealed partial class OutboxRelay
     /// <summary>How long until <paramref name="d"/>'s cursor may be written again; null when it may be now.</summary>
     private TimeSpan? CursorWriteTimeLeft(DestinationState d)
     {
-        var left = _options.RelayCursorWriteInterval - _time.GetElapsedTime(d.WrittenAt);
+        if (d.WrittenAt is not { } writtenAt)
+        {
+            return null;
+        }
+
+        var left = _options.RelayCursorWriteInterval - _time.GetElapsedTime(writtenAt);
         return left > TimeSpan.Zero ? left : null;
     }
 
@@ -325,8 +330,8 @@ public sealed partial class OutboxRelay
         /// <summary>The last position written to the PostgreSQL cursor (at most <see cref="Cursor"/>).</summary>
         public long Written { get; set; }
 
-        /// <summary>When the cursor was last written (<see cref="TimeProvider.GetTimestamp"/>; 0 before the first write).</summary>
-        public long WrittenAt { get; set; }
+        /// <summary>When this activation last wrote the cursor (<see cref="TimeProvider.GetTimestamp"/>); null before its first write.</summary>
+        public long? WrittenAt { get; set; }
 
         public Queue<IReadOnlyList<CommittedEvent>> Pending { get; } = new();
 
