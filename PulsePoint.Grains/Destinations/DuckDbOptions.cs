@@ -36,7 +36,7 @@ public sealed class DuckDbOptions
     public TimeSpan BatchDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Most events in one delivery (one staging append and one insert). Larger than the relay's default:
+    /// Most events in one delivery (one append; a re-delivery: one staging append and one insert). Larger than the relay's default:
     /// in the ingest benchmark DuckDB fell 168,800 events behind with 1,000-event batches and 48,350 with
     /// 5,000 (it caught up in 15.2 s and 2.9 s).
     /// </summary>

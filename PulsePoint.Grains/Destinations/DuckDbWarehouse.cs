@@ -8,8 +8,9 @@ namespace PulsePoint.Destinations;
 /// <summary>
 /// The embedded analytics warehouse (destination <c>warehouse</c>): one DuckDB file with one table,
 /// <c>observability_events</c>, whose columns carry PostgreSQL's names and the enums' wire names.
-/// A batch is appended into a staging table and copied with <c>insert or ignore</c>, so re-delivering
-/// an event (the relay does after any failure) never makes a second row. One process writes the file:
+/// A batch of new events is appended straight into the table; one that repeats an event (the relay delivers
+/// again after any failure) goes through a staging table and <c>insert or ignore</c>, so re-delivering an
+/// event never makes a second row. One process writes the file:
 /// the first use takes the writer lock, and another process gets <see cref="DuckDbWarehouseLockedException"/>.
 /// </summary>
 public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, TimeProvider time, ILogger<DuckDbWarehouse> logger)
@@ -186,7 +187,46 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
         }
     }
 
-    private static int Insert(DuckDBConnection connection, IReadOnlyList<StructuredEvent> batch)
+    /// <summary>
+    /// The common case first: a batch of new events, each once, is appended straight into the table. A staging
+    /// table costs each delivery fresh column blocks that DuckDB allocates, zeroes and frees again (the largest part
+    /// of the warehouse's CPU for small batches in the benchmark). A batch that repeats an id, or that the primary key
+    /// refuses because the relay delivers again after a failure, is rolled back and goes through staging with
+    /// <c>insert or ignore</c>.
+    /// </summary>
+    private static int Insert(DuckDBConnection connection, IReadOnlyList<StructuredEvent> batch) =>
+        TryAppendNew(connection, batch) ? batch.Count : InsertIgnoringStored(connection, batch);
+
+    private static bool TryAppendNew(DuckDBConnection connection, IReadOnlyList<StructuredEvent> batch)
+    {
+        if (batch.Select(e => e.EventId).Distinct().Count() != batch.Count)
+        {
+            return false;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        try
+        {
+            using (var appender = connection.CreateAppender(TableName))
+            {
+                foreach (var e in batch)
+                {
+                    AppendRow(appender, e);
+                }
+            }
+
+            transaction.Commit();
+            return true;
+        }
+        catch (DuckDBException)
+        {
+            // Mostly an event the table already holds. Disposing the transaction rolls the whole batch back; the
+            // staging path then inserts what is new, or fails again with the error that is not a duplicate.
+            return false;
+        }
+    }
+
+    private static int InsertIgnoringStored(DuckDBConnection connection, IReadOnlyList<StructuredEvent> batch)
     {
         using var transaction = connection.BeginTransaction();
         Execute(connection, CreateStagingSql);
@@ -212,7 +252,8 @@ public sealed partial class DuckDbWarehouse(IOptions<DuckDbOptions> options, Tim
         return command.ExecuteNonQuery();
     }
 
-    // The one mapping from an event to a warehouse row; the order is the table's column order.
+    // The one mapping from an event to a warehouse row; the order is the table's column order (the staging
+    // table's too: it is made from the table).
     private static void AppendRow(DuckDBAppender appender, StructuredEvent e) =>
         appender.CreateRow()
             .AppendValue(e.EventId)

@@ -11,7 +11,10 @@ namespace PulsePoint.Destinations;
 /// destination outage delays delivery but loses nothing. Each destination has its own pump and retries
 /// with exponential backoff, so one slow destination does not hold back another.
 /// Lives inside the shard's <see cref="EventSinkGrain"/> activation and runs on its scheduler: no locks.
-/// Delivery is at least once; destinations deduplicate by event id.
+/// Delivery is at least once; destinations deduplicate by event id. So a cursor is written at most once per
+/// <see cref="EventOptions.RelayCursorWriteInterval"/> (and when the pump falls idle after that time, and at
+/// stop), not after every delivery: a destination that takes each flush alone would otherwise add a
+/// PostgreSQL transaction to every flush.
 /// </summary>
 public sealed partial class OutboxRelay
 {
@@ -59,6 +62,7 @@ public sealed partial class OutboxRelay
         foreach (var d in _destinations)
         {
             d.Cursor = await _cursors.GetOrCreateAsync(d.Destination.Name, _shard, last, ct);
+            d.Written = d.Cursor;
         }
 
         _committed = Math.Max(_committed, last);
@@ -144,6 +148,20 @@ public sealed partial class OutboxRelay
                     d.OldestUndeliveredAt = null;
                     d.LastError = null;
                     Report(d);
+                    if (d.Written < d.Cursor)
+                    {
+                        // Caught up with a position not yet written: written once the interval has passed,
+                        // unless new commits wake the pump first and a later delivery writes it.
+                        if (CursorWriteTimeLeft(d) is { } writeIn)
+                        {
+                            await d.WaitAsync(writeIn, _time);
+                            continue;
+                        }
+
+                        await WriteCursorAsync(d, ct);
+                        continue;
+                    }
+
                     await d.WaitAsync();
                     continue;
                 }
@@ -173,10 +191,13 @@ public sealed partial class OutboxRelay
                 // publish during shutdown held a silo's stop for Orleans' 30 s deactivation limit): the
                 // cursor stays before the batch, so the next activation delivers it again.
                 await Task.Run(() => d.Destination.DeliverAsync(events, ct), ct).WaitAsync(ct);
-                await _cursors.AdvanceAsync(d.Destination.Name, _shard, batch[^1].Position, ct);
                 d.Cursor = batch[^1].Position;
                 d.OldestUndeliveredAt = null;
                 failures = 0;
+                if (CursorWriteTimeLeft(d) is null)
+                {
+                    await WriteCursorAsync(d, ct);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -193,6 +214,41 @@ public sealed partial class OutboxRelay
                 await d.WaitAsync(Backoff(failures), _time);
             }
         }
+
+        if (d.Written < d.Cursor)
+        {
+            // Stopping: the delivered position is written once more; if that fails too, the next activation
+            // delivers from the last written one again.
+            try
+            {
+                using var timeout = new CancellationTokenSource(_options.FlushTimeout, _time);
+                await WriteCursorAsync(d, timeout.Token);
+            }
+            catch (Exception e)
+            {
+                LogCursorNotWritten(_logger, e, d.Destination.Name, _shard);
+            }
+        }
+    }
+
+    /// <summary>How long until <paramref name="d"/>'s cursor may be written again; null when it may be now.</summary>
+    private TimeSpan? CursorWriteTimeLeft(DestinationState d)
+    {
+        if (d.WrittenAt is not { } writtenAt)
+        {
+            return null;
+        }
+
+        var left = _options.RelayCursorWriteInterval - _time.GetElapsedTime(writtenAt);
+        return left > TimeSpan.Zero ? left : null;
+    }
+
+    private async Task WriteCursorAsync(DestinationState d, CancellationToken ct)
+    {
+        var position = d.Cursor;
+        await _cursors.AdvanceAsync(d.Destination.Name, _shard, position, ct);
+        d.Written = position;
+        d.WrittenAt = _time.GetTimestamp();
     }
 
     /// <summary>
@@ -253,6 +309,9 @@ public sealed partial class OutboxRelay
     private void Report(DestinationState d) =>
         _monitor.Report(d.Destination.Name, _shard, new RelayLag(Math.Max(0, _committed - d.Cursor), d.OldestUndeliveredAt, d.LastError));
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cursor of {Destination} on shard {Shard} was not written at stop; the next activation delivers its last events again")]
+    private static partial void LogCursorNotWritten(ILogger logger, Exception exception, string destination, int shard);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Destination} from shard {Shard} failed (attempt {Failures}); retrying from the outbox")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string destination, int shard, int failures);
 
@@ -265,7 +324,14 @@ public sealed partial class OutboxRelay
         /// <summary>Most events in one delivery: the destination's own limit or the relay's.</summary>
         public int BatchSize { get; } = batchSize;
 
+        /// <summary>The last position delivered.</summary>
         public long Cursor { get; set; }
+
+        /// <summary>The last position written to the PostgreSQL cursor (at most <see cref="Cursor"/>).</summary>
+        public long Written { get; set; }
+
+        /// <summary>When this activation last wrote the cursor (<see cref="TimeProvider.GetTimestamp"/>); null before its first write.</summary>
+        public long? WrittenAt { get; set; }
 
         public Queue<IReadOnlyList<CommittedEvent>> Pending { get; } = new();
 

@@ -51,6 +51,14 @@ public sealed class EventOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "PulsePoint:Events:RelayMaxBackoff must be between 10 ms and 1 hour")]
     public TimeSpan RelayMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Longest a destination's delivered position waits before it is written to its PostgreSQL cursor. A delivery
+    /// per flush would otherwise cost a transaction per flush; a position not yet written only means the events
+    /// after the written one are delivered again after a crash, which every destination deduplicates.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "PulsePoint:Events:RelayCursorWriteInterval must be between 0 and 1 min")]
+    public TimeSpan RelayCursorWriteInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Delivery lag above which /readyz reports the event relay Degraded.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "PulsePoint:Events:MaxHealthyLag must be between 1 s and 1 day")]
     public TimeSpan MaxHealthyLag { get; set; } = TimeSpan.FromSeconds(60);
