@@ -95,15 +95,24 @@ public sealed class SpendLimitStore(TenantDatabase database)
             while (await reader.ReadAsync(token))
             {
                 timeZone = reader.GetString(0);
-                if (!reader.IsDBNull(1) && SpendLimits.TryParseScope(reader.GetString(1), out var scope) && SpendLimits.TryParsePeriod(reader.GetString(3), out var period))
+                if (ReadLimit(reader, 1) is { } limit)
                 {
-                    limits.Add(new SpendLimit(scope, reader.GetString(2), period,
-                        reader.IsDBNull(4) ? null : reader.GetDecimal(4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+                    limits.Add(limit);
                 }
             }
 
             return timeZone is null ? null : (timeZone, limits);
         }, ct);
+
+    /// <summary>
+    /// The limit in the columns scope, subject, period, limit_usd, limit_tokens from <paramref name="first"/> on; null for
+    /// a left join's empty row (or a scope or period this version does not know).
+    /// </summary>
+    internal static SpendLimit? ReadLimit(NpgsqlDataReader reader, int first) =>
+        !reader.IsDBNull(first) && SpendLimits.TryParseScope(reader.GetString(first), out var scope) && SpendLimits.TryParsePeriod(reader.GetString(first + 2), out var period)
+            ? new SpendLimit(scope, reader.GetString(first + 1), period,
+                reader.IsDBNull(first + 3) ? null : reader.GetDecimal(first + 3), reader.IsDBNull(first + 4) ? null : reader.GetInt64(first + 4))
+            : null;
 
     private static NpgsqlCommand Keyed(NpgsqlCommand command, SpendScope scope, string subject, SpendPeriod period) =>
         command.Bind(SpendLimits.ScopeName(scope)).Bind(subject).Bind(SpendLimits.PeriodName(period));

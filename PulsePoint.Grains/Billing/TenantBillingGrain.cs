@@ -403,10 +403,9 @@ internal sealed partial class TenantBillingGrain(
                 settings.Threshold = reader.IsDBNull(0) ? null : reader.GetDecimal(0);
                 settings.Budget = reader.IsDBNull(1) ? null : reader.GetDecimal(1);
                 settings.TimeZone = reader.GetString(2);
-                if (!reader.IsDBNull(3) && SpendLimits.TryParseScope(reader.GetString(3), out var scope) && SpendLimits.TryParsePeriod(reader.GetString(5), out var period))
+                if (SpendLimitStore.ReadLimit(reader, 3) is { } limit)
                 {
-                    settings.Limits.Add(new SpendLimit(scope, reader.GetString(4), period,
-                        reader.IsDBNull(6) ? null : reader.GetDecimal(6), reader.IsDBNull(7) ? null : reader.GetInt64(7)));
+                    settings.Limits.Add(limit);
                 }
             }
 
