@@ -17,6 +17,7 @@ public static class ScenarioCatalog
         new HttpIngestScenario(),
         TrackEventScenario.Ai(),
         TrackEventScenario.Api(),
+        new SpendReservationScenario(),
         new MixedProfileScenario(),
         new GrainMemoryScenario(),
     ];
