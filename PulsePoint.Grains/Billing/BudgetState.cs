@@ -30,4 +30,10 @@ public sealed class BudgetState
     /// (<see cref="SpendBook.ExcessKey"/>): kept after the reservation itself is forgotten.
     /// </summary>
     [Id(6)] public Dictionary<string, decimal> Excess { get; set; } = [];
+
+    /// <summary>
+    /// What reservations committed on <see cref="Day"/> and since forgotten (<see cref="HardBudget.Fold"/>) counted beyond
+    /// their events' recorded cost: so <see cref="Committed"/> holds only recent reservations, not a whole day's.
+    /// </summary>
+    [Id(7)] public decimal FoldedUsd { get; set; }
 }

@@ -19,6 +19,7 @@ public static class HardBudget
             state.Day = today;
             state.CommittedUsd = 0m;
             state.Committed.Clear();
+            state.FoldedUsd = 0m;
             changed = true;
         }
 
@@ -50,9 +51,31 @@ public static class HardBudget
             Committed = new(state.Committed),
             Spend = new(state.Spend),
             Excess = new(state.Excess),
+            FoldedUsd = state.FoldedUsd,
         };
         Roll(copy, today, now, reservationTimeout);
         return copy;
+    }
+
+    /// <summary>
+    /// Forgets committed reservations whose settlement is no longer remembered (<see cref="Roll"/> drops it after twice the
+    /// reservation timeout), keeping what each counted beyond its events' recorded cost in <see cref="BudgetState.FoldedUsd"/>:
+    /// <see cref="Count"/> then gives the same figure (the events' recorded cost still counts as spend that named the
+    /// reservation), and the state stays as small as the recent reservations. True when anything changed.
+    /// </summary>
+    /// <param name="state">The rolled budget ledger of today.</param>
+    /// <param name="reservedUsd">Today's recorded cost per reservation its events named.</param>
+    public static bool Fold(BudgetState state, IReadOnlyDictionary<Guid, decimal> reservedUsd)
+    {
+        var changed = false;
+        foreach (var (id, committed) in state.Committed.Where(c => !state.Settled.ContainsKey(c.Key)).ToArray())
+        {
+            state.FoldedUsd += Math.Max(0m, committed - reservedUsd.GetValueOrDefault(id));
+            state.Committed.Remove(id);
+            changed = true;
+        }
+
+        return changed;
     }
 
     public static decimal HeldUsd(BudgetState state) => state.Held.Values.Sum(h => h.AmountUsd);
@@ -75,6 +98,6 @@ public static class HardBudget
             reservations += Math.Max(own, reservedUsd.GetValueOrDefault(id));
         }
 
-        return new BudgetSpend(unreserved, reservations);
+        return new BudgetSpend(unreserved, reservations + state.FoldedUsd);
     }
 }

@@ -75,8 +75,11 @@ public sealed class SpendBook
         Snapshot = snapshot;
     }
 
-    /// <summary>Adds a committed batch's usage; events of another day or month than the loaded ones are left to the next load.</summary>
-    public void Add(IEnumerable<ScopedUsage> usage, DateTimeOffset now)
+    /// <summary>
+    /// Adds a committed batch's cost to the day and month; events of another day or month than the loaded ones are left
+    /// to the next load. Call it only for a batch the ledger read did not see (<see cref="Snapshot"/>).
+    /// </summary>
+    public void AddRecorded(IEnumerable<ScopedUsage> usage)
     {
         foreach (var u in usage)
         {
@@ -92,13 +95,21 @@ public sealed class SpendBook
                     _day[subject] = _day.GetValueOrDefault(subject) + u.CostUsd;
                 }
             }
+        }
+    }
 
-            if (_hasMinuteLimits && !u.Reserved)
-            {
-                _minute.Add(new Arrival(now, u.UserId, u.ApiKeyId, u.Feature, u.CostUsd, u.Tokens));
-            }
+    /// <summary>
+    /// Adds a committed batch's usage without a reservation to the rate limits' minute, at its arrival: for every batch
+    /// once, whether or not a ledger read saw it (the minute is not read from the ledger).
+    /// </summary>
+    public void AddArrivals(IEnumerable<ScopedUsage> usage, DateTimeOffset now)
+    {
+        if (!_hasMinuteLimits)
+        {
+            return;
         }
 
+        _minute.AddRange(usage.Where(u => !u.Reserved).Select(u => new Arrival(now, u.UserId, u.ApiKeyId, u.Feature, u.CostUsd, u.Tokens)));
         _minute.RemoveAll(a => a.At <= now - Window);
     }
 

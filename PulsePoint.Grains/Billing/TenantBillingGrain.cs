@@ -89,10 +89,16 @@ internal sealed partial class TenantBillingGrain(
             await RaiseAlertsAsync(today, arrived: batch.Lines);
         }
 
-        // The spend limits' read has a snapshot of its own; before it (or without limits) there is nothing to add to.
-        if (_spend.Snapshot is { } spendSeen && batch.Scoped is { Count: > 0 } scoped && (batch.TransactionId is not { } txid || !spendSeen.Saw(txid)))
+        if (batch.Scoped is { Count: > 0 } scoped)
         {
-            _spend.Add(scoped, billingClock.Now);
+            // The spend limits' ledger read has a snapshot of its own; before it (or without limits) there is nothing to add
+            // to. The rate limits' minute counts every batch at its arrival: no read gives it back.
+            if (_spend.Snapshot is { } spendSeen && (batch.TransactionId is not { } txid || !spendSeen.Saw(txid)))
+            {
+                _spend.AddRecorded(scoped);
+            }
+
+            _spend.AddArrivals(scoped, billingClock.Now);
         }
     }
 
@@ -179,7 +185,7 @@ internal sealed partial class TenantBillingGrain(
 
         var now = billingClock.Now;
         var state = budgetState.State;
-        var rolled = HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout);
+        var rolled = RollBudget(state, now);
         rolled |= !spend.IsEmpty && spend.Fold(state, RecordedFor, now, Billing.ReservationTimeout);
         decimal? remaining = null;
         if (_dailyBudgetUsd is { } budget)
@@ -245,7 +251,7 @@ internal sealed partial class TenantBillingGrain(
 
         var now = billingClock.Now;
         var state = budgetState.State;
-        HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout);
+        RollBudget(state, now);
         if (state.Settled.ContainsKey(reservationId))
         {
             return BudgetSettlement.AlreadySettled;
@@ -286,7 +292,7 @@ internal sealed partial class TenantBillingGrain(
     {
         var now = billingClock.Now;
         var state = budgetState.State;
-        HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout);
+        RollBudget(state, now);
         if (state.Settled.ContainsKey(reservationId))
         {
             return BudgetSettlement.AlreadySettled;
@@ -524,6 +530,11 @@ internal sealed partial class TenantBillingGrain(
 
     private decimal RecordedTodayUsd() =>
         _usage.TryGetValue(billingClock.Today, out var models) ? models.Values.Sum(l => l.CostUsd) : 0m;
+
+    /// <summary>Moves the budget ledger to today, drops expired holds and forgets settled reservations it no longer needs.</summary>
+    private bool RollBudget(BudgetState state, DateTimeOffset now) =>
+        HardBudget.Roll(state, billingClock.Today, now, Billing.ReservationTimeout)
+        | HardBudget.Fold(state, _reserved.GetValueOrDefault(billingClock.Today) ?? []);
 
     private BudgetSpend CountToday(BudgetState state) =>
         HardBudget.Count(state, RecordedTodayUsd(), _reserved.GetValueOrDefault(billingClock.Today) ?? []);

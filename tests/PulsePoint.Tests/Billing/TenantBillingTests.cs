@@ -273,6 +273,38 @@ public sealed class TenantBillingTests(BillingClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Budget_settled_reservations_are_forgotten_and_still_counted_once()
+    {
+        // Not across a UTC midnight: the fold keeps a day's figures.
+        if (Now.TimeOfDay > TimeSpan.FromHours(23))
+        {
+            fixture.Clock.Advance(TimeSpan.FromHours(2));
+        }
+
+        var tenant = await TestTenants.CreateAsync(Client);
+        await TestTenants.SetDailyBudgetAsync(Client, tenant, 10m);
+
+        // Committed more than its event cost ($3 against $1), and less ($0.50 against $2): max of each, $5.
+        var more = await Grain(tenant, g => g.ReserveBudgetAsync(2m));
+        await Grain(tenant, g => g.CommitBudgetAsync(more.ReservationId!.Value, 3m));
+        await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "gpt-4o", 1000, 0, Now, costUsd: 1m) with { BudgetReservationId = more.ReservationId });
+        var less = await Grain(tenant, g => g.ReserveBudgetAsync(1m));
+        await Grain(tenant, g => g.CommitBudgetAsync(less.ReservationId!.Value, 0.5m));
+        await TestUsage.CommitBatchAsync(Client, TestUsage.AiEvent(tenant, "gpt-4o", 1000, 0, Now, costUsd: 2m) with { BudgetReservationId = less.ReservationId });
+        Assert.Equal(5m, (await Grain(tenant, g => g.GetBudgetAsync())).CountedUsd);
+
+        // Past the settlements' memory, the next reservation forgets both: the count is the same, plus its hold.
+        fixture.Clock.Advance(BillingClusterFixture.ReservationTimeout * 2 + TimeSpan.FromSeconds(1));
+        Assert.True((await Grain(tenant, g => g.ReserveBudgetAsync(0.5m))).Granted);
+        var status = await Grain(tenant, g => g.GetBudgetAsync());
+        Assert.Equal((5.5m, 3.5m, 4.5m), (status.CountedUsd, status.CommittedUsd, status.RemainingUsd!.Value));
+        Assert.False((await Grain(tenant, g => g.ReserveBudgetAsync(4.6m))).Granted);
+
+        await DeactivateAsync(tenant);
+        Assert.Equal(5.5m, (await Grain(tenant, g => g.GetBudgetAsync())).CountedUsd);
+    }
+
+    [Fact]
     public async Task Budget_reservations_racing_plain_spend_are_never_granted_beyond_what_is_left()
     {
         var tenant = await TestTenants.CreateAsync(Client);
