@@ -8,6 +8,7 @@ namespace PulsePoint.Tests.LoadTest;
 /// A seconds-long run of every load-test scenario against an in-process silo on the test database:
 /// it completes, counts what it did, and writes valid JSON. Speed is not asserted here (see BENCHMARKS).
 /// </summary>
+[Collection(LoadDriverCollection.Name)]
 public sealed class LoadDriverSmokeTests
 {
     [Fact]
@@ -183,4 +184,15 @@ public sealed class LoadDriverSmokeTests
             Environment.SetEnvironmentVariable("PulsePoint__Destinations__DuckDb__Path", null);
         }
     }
+}
+
+/// <summary>
+/// Runs alone, after the parallel tests: the driver reads its database from the process environment, which would leak
+/// into the silos and verbs other tests start at the same time (a silo meant to refuse to start for lack of a setting
+/// would find it there and run).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoadDriverCollection
+{
+    public const string Name = "load-driver";
 }
