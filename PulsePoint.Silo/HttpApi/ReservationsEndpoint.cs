@@ -68,10 +68,10 @@ public static class ReservationsEndpoint
             answer.Granted,
             answer.ReservationId,
             answer.ExpiresAt,
-            answer.RemainingUsd,
-            answer.DeniedBy is { } limit ? new DeniedBy(SpendLimits.ScopeName(limit.Scope), limit.Subject, SpendLimits.PeriodName(limit.Period), limit.LimitUsd, limit.LimitTokens)
+            Plain(answer.RemainingUsd),
+            answer.DeniedBy is { } limit ? new DeniedBy(SpendLimits.ScopeName(limit.Scope), limit.Subject, SpendLimits.PeriodName(limit.Period), Plain(limit.LimitUsd), limit.LimitTokens)
                 : answer.Granted ? null
-                : new DeniedBy("tenant", "", DailyBudgetPeriod, answer.DailyBudgetUsd, null),
+                : new DeniedBy("tenant", "", DailyBudgetPeriod, Plain(answer.DailyBudgetUsd), null),
             answer.RetryAfter?.TotalSeconds), Json);
     }
 
@@ -137,6 +137,9 @@ public static class ReservationsEndpoint
 
     private static TenantId TenantOf(HttpContext http) =>
         ApiKeyClaims.TenantOf(http.User) ?? throw new InvalidOperationException("The ingest policy admits tenant keys only.");
+
+    /// <summary>The amount without the trailing zeros a numeric column gives back (0.01, not 0.010000000000); still exact.</summary>
+    private static decimal? Plain(decimal? usd) => usd / 1.000000000000000000000000000000000m;
 
     private static string Detail(ArgumentException e) => e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
