@@ -6,6 +6,9 @@ public sealed record RecordedSpend(SpendScope Scope, string Subject, decimal Day
 /// <summary>Why a reservation was denied: the limit (with the subject it was checked for), what it counted, and when a rate limit frees enough.</summary>
 public sealed record SpendDenial(SpendLimit Limit, SpendLimitStatus Status, TimeSpan? RetryAfter);
 
+/// <summary>A reservation checked against every limit that applies: the first it does not fit in, or the least USD any of them has left.</summary>
+public sealed record SpendCheck(SpendDenial? Denial, decimal? LeastRemainingUsd);
+
 /// <summary>
 /// A tenant's spend limits and the spend they count, held by its billing grain. A day or month budget counts, for its
 /// subject, the recorded cost of the period's AI events plus what each live reservation made in the period holds
@@ -149,16 +152,10 @@ public sealed class SpendBook
         {
             start = now - Window;
             usd = 0m;
-            foreach (var arrival in _minute.Where(a => a.At > start && a.IsFor(limit.Scope, subject)))
+            foreach (var entry in WindowEntries(limit.Scope, subject, state, recordedFor, now))
             {
-                usd += arrival.CostUsd;
-                tokens += arrival.Tokens;
-            }
-
-            foreach (var (id, hold) in state.Spend.Where(h => h.Value.At > start && h.Value.IsLive(now) && h.Value.IsFor(limit.Scope, subject)))
-            {
-                usd += Math.Max(hold.AmountUsd, recordedFor(id));
-                tokens += hold.Tokens;
+                usd += entry.Usd;
+                tokens += entry.Tokens;
             }
         }
         else
@@ -177,9 +174,13 @@ public sealed class SpendBook
         return new SpendLimitStatus(forSubject, subject, start, usd, tokens, limit.LimitUsd - usd, limit.LimitTokens - tokens);
     }
 
-    /// <summary>The first limit <paramref name="request"/> does not fit in, or null when it fits in all.</summary>
-    public SpendDenial? Deny(SpendRequest request, BudgetState state, Func<Guid, decimal> recordedFor, DateTimeOffset now)
+    /// <summary>
+    /// Checks <paramref name="request"/> against every limit that applies, each counted once: the first it does not fit in,
+    /// or, when it fits in all, the least USD any of them has left before it.
+    /// </summary>
+    public SpendCheck Check(SpendRequest request, BudgetState state, Func<Guid, decimal> recordedFor, DateTimeOffset now)
     {
+        decimal? least = null;
         foreach (var (limit, subject) in Applying(request))
         {
             var status = Status(limit, subject, state, recordedFor, now);
@@ -187,11 +188,18 @@ public sealed class SpendBook
             var overTokens = status.RemainingTokens is { } tokens && request.EstimatedTokens > tokens;
             if (overUsd || overTokens)
             {
-                return new SpendDenial(status.Limit, status, limit.Period == SpendPeriod.Minute ? RetryAfter(limit, subject, request, state, recordedFor, now) : null);
+                return new SpendCheck(
+                    new SpendDenial(status.Limit, status, limit.Period == SpendPeriod.Minute ? RetryAfter(limit, subject, request, state, recordedFor, now) : null),
+                    null);
+            }
+
+            if (status.RemainingUsd is { } left && (least is null || left < least))
+            {
+                least = left;
             }
         }
 
-        return null;
+        return new SpendCheck(null, least);
     }
 
     /// <summary>
@@ -274,12 +282,7 @@ public sealed class SpendBook
             return null;
         }
 
-        var start = now - Window;
-        var entries = _minute.Where(a => a.At > start && a.IsFor(limit.Scope, subject)).Select(a => (a.At, Usd: a.CostUsd, a.Tokens))
-            .Concat(state.Spend.Where(h => h.Value.At > start && h.Value.IsLive(now) && h.Value.IsFor(limit.Scope, subject))
-                .Select(h => (h.Value.At, Usd: Math.Max(h.Value.AmountUsd, recordedFor(h.Key)), h.Value.Tokens)))
-            .OrderBy(e => e.At)
-            .ToArray();
+        var entries = WindowEntries(limit.Scope, subject, state, recordedFor, now).OrderBy(e => e.At).ToArray();
         var usd = entries.Sum(e => e.Usd);
         var tokens = entries.Sum(e => e.Tokens);
         foreach (var entry in entries)
@@ -294,6 +297,19 @@ public sealed class SpendBook
         }
 
         return Window;
+    }
+
+    /// <summary>
+    /// What a minute limit of <paramref name="subject"/> counts: usage without a reservation by when it arrived, and each
+    /// live reservation made in the last minute (its amount, or its events' cost if larger; its tokens).
+    /// </summary>
+    private IEnumerable<(DateTimeOffset At, decimal Usd, long Tokens)> WindowEntries(
+        SpendScope scope, string subject, BudgetState state, Func<Guid, decimal> recordedFor, DateTimeOffset now)
+    {
+        var start = now - Window;
+        return _minute.Where(a => a.At > start && a.IsFor(scope, subject)).Select(a => (a.At, a.CostUsd, a.Tokens))
+            .Concat(state.Spend.Where(h => h.Value.At > start && h.Value.IsLive(now) && h.Value.IsFor(scope, subject))
+                .Select(h => (h.Value.At, Math.Max(h.Value.AmountUsd, recordedFor(h.Key)), h.Value.Tokens)));
     }
 
     /// <summary>True when spend with these ids counts for <paramref name="subject"/> of <paramref name="scope"/>.</summary>

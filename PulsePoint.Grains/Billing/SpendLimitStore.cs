@@ -5,7 +5,8 @@ using PulsePoint.Tenancy;
 namespace PulsePoint.Billing;
 
 /// <summary>
-/// The SQL of <c>spend_limits</c> and the tenant's time zone, under the tenant's RLS context (application role): used by
+/// The SQL of <c>spend_limits</c>, the tenant's time zone and the settings read that brings them with the threshold and
+/// budget, under the tenant's RLS context (application role): used by
 /// the billing grain and by the <c>limits</c> verb, whose edits silos pick up within <c>PulsePoint:Tenancy:RefreshPeriod</c>.
 /// </summary>
 public sealed class SpendLimitStore(TenantDatabase database)
@@ -18,8 +19,9 @@ public sealed class SpendLimitStore(TenantDatabase database)
     private const string CountSql = "select count(*) from spend_limits where tenant_id = $1 and not (scope = $2 and subject = $3 and period = $4)";
     private const string DeleteSql = "delete from spend_limits where tenant_id = $1 and scope = $2 and subject = $3 and period = $4";
     private const string UpdateTimeZoneSql = "update tenants set time_zone = $2, updated_at = now() where id = $1";
-    private const string ListSql = """
-        select t.time_zone, l.scope, l.subject, l.period, l.limit_usd, l.limit_tokens
+    // The tenant's row and its spend limits, one row per limit (one row with null limit columns when it has none).
+    private const string SettingsSql = """
+        select t.daily_cost_threshold_usd, t.daily_budget_usd, t.time_zone, l.scope, l.subject, l.period, l.limit_usd, l.limit_tokens
           from tenants t
           left join spend_limits l on l.tenant_id = t.id
          where t.id = $1
@@ -87,28 +89,36 @@ public sealed class SpendLimitStore(TenantDatabase database)
     }
 
     /// <summary>The tenant's time zone and limits, or null when there is no such tenant.</summary>
-    public Task<(string TimeZone, IReadOnlyList<SpendLimit> Limits)?> ListAsync(TenantId tenant, CancellationToken ct = default) =>
-        database.ReadAsync<(string, IReadOnlyList<SpendLimit>)?>(tenant, ListSql, bind: null, async (reader, token) =>
+    public async Task<(string TimeZone, IReadOnlyList<SpendLimit> Limits)?> ListAsync(TenantId tenant, CancellationToken ct = default) =>
+        await ReadSettingsAsync(database, tenant, ct) is { } settings ? (settings.TimeZone, settings.Limits) : null;
+
+    /// <summary>
+    /// The tenant's threshold, budget, time zone and spend limits in one read through <paramref name="source"/> (the billing
+    /// grain's callers' pool or its timers' own); null when there is no such tenant.
+    /// </summary>
+    public static Task<BillingSettings?> ReadSettingsAsync(TenantDatabase source, TenantId tenant, CancellationToken ct = default) =>
+        source.ReadAsync(tenant, SettingsSql, bind: null, async (reader, token) =>
         {
-            string? timeZone = null;
+            BillingSettings? settings = null;
             var limits = new List<SpendLimit>();
             while (await reader.ReadAsync(token))
             {
-                timeZone = reader.GetString(0);
-                if (ReadLimit(reader, 1) is { } limit)
+                settings ??= new BillingSettings(
+                    reader.IsDBNull(0) ? null : reader.GetDecimal(0), reader.IsDBNull(1) ? null : reader.GetDecimal(1), reader.GetString(2), limits);
+                if (ReadLimit(reader, 3) is { } limit)
                 {
                     limits.Add(limit);
                 }
             }
 
-            return timeZone is null ? null : (timeZone, limits);
+            return settings;
         }, ct);
 
     /// <summary>
     /// The limit in the columns scope, subject, period, limit_usd, limit_tokens from <paramref name="first"/> on; null for
     /// a left join's empty row (or a scope or period this version does not know).
     /// </summary>
-    internal static SpendLimit? ReadLimit(NpgsqlDataReader reader, int first) =>
+    private static SpendLimit? ReadLimit(NpgsqlDataReader reader, int first) =>
         !reader.IsDBNull(first) && SpendLimits.TryParseScope(reader.GetString(first), out var scope) && SpendLimits.TryParsePeriod(reader.GetString(first + 2), out var period)
             ? new SpendLimit(scope, reader.GetString(first + 1), period,
                 reader.IsDBNull(first + 3) ? null : reader.GetDecimal(first + 3), reader.IsDBNull(first + 4) ? null : reader.GetInt64(first + 4))

@@ -31,14 +31,6 @@ internal sealed partial class TenantBillingGrain(
     [PersistentState("costAlerts", "Default")] IPersistentState<CostAlertState> alertState,
     [PersistentState("budget", "Default")] IPersistentState<BudgetState> budgetState) : Grain, ITenantBillingGrain, ITenantBillingAdminGrain, ITenantUsageFeed
 {
-    // The tenant's row and its spend limits, one row per limit (one row with null limit columns when it has none).
-    private const string SelectSettingsSql = """
-        select t.daily_cost_threshold_usd, t.daily_budget_usd, t.time_zone, l.scope, l.subject, l.period, l.limit_usd, l.limit_tokens
-          from tenants t
-          left join spend_limits l on l.tenant_id = t.id
-         where t.id = $1
-         order by l.scope, l.subject, l.period
-        """;
     private const string UpdateThresholdSql = "update tenants set daily_cost_threshold_usd = $2, updated_at = now() where id = $1";
     private const string UpdateBudgetSql = "update tenants set daily_budget_usd = $2, updated_at = now() where id = $1";
 
@@ -198,18 +190,16 @@ internal sealed partial class TenantBillingGrain(
             }
         }
 
-        if (spend.Deny(request, state, RecordedFor, now) is { } denial)
+        var check = spend.Check(request, state, RecordedFor, now);
+        if (check.Denial is { } denial)
         {
             await DenyAsync(rolled, () => RaiseSpendExhaustedAsync(denial, estimatedCostUsd));
             return new BudgetReservation(false, null, denial.Status.RemainingUsd is { } left ? Math.Max(left, 0m) : null, _dailyBudgetUsd, null, denial.Limit, denial.RetryAfter);
         }
 
-        foreach (var (limit, subject) in spend.Applying(request))
+        if (check.LeastRemainingUsd is { } least && (remaining is null || least < remaining))
         {
-            if (spend.Status(limit, subject, state, RecordedFor, now).RemainingUsd is { } left && (remaining is null || left < remaining))
-            {
-                remaining = left;
-            }
+            remaining = least;
         }
 
         var id = Guid.NewGuid();
@@ -401,22 +391,8 @@ internal sealed partial class TenantBillingGrain(
 
     private async Task LoadSettingsAsync(TenantDatabase source, CancellationToken cancellationToken)
     {
-        var (threshold, budget, timeZone, limits) = await source.ReadAsync(_tenant, SelectSettingsSql, bind: null, async (reader, ct) =>
-        {
-            (decimal? Threshold, decimal? Budget, string TimeZone, List<SpendLimit> Limits) settings = (null, null, "UTC", []);
-            while (await reader.ReadAsync(ct))
-            {
-                settings.Threshold = reader.IsDBNull(0) ? null : reader.GetDecimal(0);
-                settings.Budget = reader.IsDBNull(1) ? null : reader.GetDecimal(1);
-                settings.TimeZone = reader.GetString(2);
-                if (SpendLimitStore.ReadLimit(reader, 3) is { } limit)
-                {
-                    settings.Limits.Add(limit);
-                }
-            }
-
-            return settings;
-        }, cancellationToken);
+        var (threshold, budget, timeZone, limits) = await SpendLimitStore.ReadSettingsAsync(source, _tenant, cancellationToken)
+            ?? new BillingSettings(null, null, "UTC", []);
         (_dailyCostThresholdUsd, _dailyBudgetUsd) = (threshold, budget);
         if (timeZone != _timeZone || !limits.SequenceEqual(_spend.Limits))
         {
