@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using PulsePoint.Billing;
 using PulsePoint.Silo.Hosting;
@@ -31,18 +30,8 @@ public static class LimitsCommand
     private static Command SetCommand()
     {
         var (tenant, scope, subject, period) = Keys();
-        var usd = new Option<decimal?>("--usd")
-        {
-            Description = "the most USD the period may count",
-            HelpName = "USD",
-            CustomParser = result => decimal.TryParse(result.Tokens.Single().Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) ? v : Fail<decimal>(result, "--usd must be a decimal number of USD, like 25 or 0.5"),
-        };
-        var tokens = new Option<long?>("--tokens")
-        {
-            Description = "the most tokens a minute may count (rate limits only)",
-            HelpName = "N",
-            CustomParser = result => long.TryParse(result.Tokens.Single().Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : Fail<long>(result, "--tokens must be a whole number of tokens"),
-        };
+        var usd = VerbOptions.Usd("--usd", "the most USD the period may count");
+        var tokens = VerbOptions.Count("--tokens", "the most tokens a minute may count (rate limits only)", "tokens");
         var command = new Command("set", "adds or replaces the limit of one scope, subject and period") { tenant, scope, subject, period, usd, tokens }.Accepting();
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -157,13 +146,7 @@ public static class LimitsCommand
         }
         catch (ArgumentException e)
         {
-            throw new VerbUsageException(e.Message);
+            throw new VerbUsageException(e.Reason());
         }
-    }
-
-    private static T? Fail<T>(System.CommandLine.Parsing.ArgumentResult result, string message) where T : struct
-    {
-        result.AddError(message);
-        return null;
     }
 }

@@ -90,6 +90,26 @@ public static class VerbOptions
             "must be a decimal number of USD per million tokens, like 2.5"),
     };
 
+    /// <summary>An amount of USD: a non-negative decimal, read exactly; absent (null) when not given.</summary>
+    public static Option<decimal?> Usd(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "USD",
+        CustomParser = result => Parse<decimal>(result,
+            text => decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd) ? usd : null,
+            "must be a decimal number of USD, like 25 or 0.5"),
+    };
+
+    /// <summary>A count of <paramref name="unit"/>: a non-negative whole number; absent (null) when not given.</summary>
+    public static Option<long?> Count(string name, string description, string unit) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        CustomParser = result => Parse<long>(result,
+            text => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null,
+            $"must be a whole number of {unit}"),
+    };
+
     /// <summary>A date (midnight UTC) or an RFC 3339 time with an offset, or null.</summary>
     public static DateTimeOffset? ParseInstant(string? text) =>
         ParseDay(text) is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)

@@ -53,6 +53,10 @@ public static class ApiKeyClaims
     public static TenantId? TenantOf(ClaimsPrincipal user) =>
         TenantId.TryParse(user.FindFirst(Tenant)?.Value, out var tenant) ? tenant : null;
 
+    /// <summary>The tenant of a request the ingest policy let in: always a tenant's key.</summary>
+    public static TenantId IngestTenantOf(ClaimsPrincipal user) =>
+        TenantOf(user) ?? throw new InvalidOperationException("The ingest policy admits tenant keys only.");
+
     /// <summary>The public id of the request's key (what the rate limits are partitioned by).</summary>
     public static string? KeyIdOf(ClaimsPrincipal user) => user.FindFirst(KeyId)?.Value;
 

@@ -25,7 +25,7 @@ public static class EventsEndpoint
         HttpContext http, HttpEventAppends appends, EventRateLimiter limiter, IOptions<HttpApiOptions> options, TimeProvider time)
     {
         var limits = options.Value;
-        var tenant = ApiKeyClaims.TenantOf(http.User) ?? throw new InvalidOperationException("The ingest policy admits tenant keys only.");
+        var tenant = ApiKeyClaims.IngestTenantOf(http.User);
         if (!IsJson(http.Request.ContentType))
         {
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "JSON expected", "Send the batch as Content-Type: application/json.");

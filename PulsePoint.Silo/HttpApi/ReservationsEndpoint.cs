@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using PulsePoint.Billing;
 using PulsePoint.Events;
+using PulsePoint.Silo.Hosting;
 using PulsePoint.Tenancy;
 
 namespace PulsePoint.Silo.HttpApi;
@@ -46,7 +47,7 @@ public static class ReservationsEndpoint
             return problem;
         }
 
-        var tenant = TenantOf(http);
+        var tenant = ApiKeyClaims.IngestTenantOf(http.User);
         var request = new SpendRequest(body!.EstimatedCostUsd, body.EstimatedTokens ?? 0, body.UserId, ApiKeyClaims.KeyIdOf(http.User), body.Feature);
         BudgetReservation answer;
         try
@@ -56,7 +57,7 @@ public static class ReservationsEndpoint
         }
         catch (ArgumentException e)
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, "Invalid reservation", Detail(e));
+            return Problems.Of(StatusCodes.Status400BadRequest, "Invalid reservation", e.Reason());
         }
 
         if (answer.RetryAfter is { } retryAfter)
@@ -93,7 +94,7 @@ public static class ReservationsEndpoint
 
     private static async Task<IResult> SettleAsync(HttpContext http, IGrainFactory grains, Func<ITenantBillingGrain, Task<BudgetSettlement>> settle)
     {
-        var tenant = TenantOf(http);
+        var tenant = ApiKeyClaims.IngestTenantOf(http.User);
         try
         {
             CallerTenant.Set(tenant);
@@ -108,7 +109,7 @@ public static class ReservationsEndpoint
         }
         catch (ArgumentException e)
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, "Invalid settlement", Detail(e));
+            return Problems.Of(StatusCodes.Status400BadRequest, "Invalid settlement", e.Reason());
         }
     }
 
@@ -135,13 +136,8 @@ public static class ReservationsEndpoint
         }
     }
 
-    private static TenantId TenantOf(HttpContext http) =>
-        ApiKeyClaims.TenantOf(http.User) ?? throw new InvalidOperationException("The ingest policy admits tenant keys only.");
-
     /// <summary>The amount without the trailing zeros a numeric column gives back (0.01, not 0.010000000000); still exact.</summary>
     private static decimal? Plain(decimal? usd) => usd / 1.000000000000000000000000000000000m;
-
-    private static string Detail(ArgumentException e) => e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     private sealed record ReserveBody(
         [property: JsonRequired] decimal EstimatedCostUsd,

@@ -31,7 +31,7 @@ public static class TracesEndpoint
         HttpContext http, OtlpSpanMapper mapper, HttpEventAppends appends, EventRateLimiter limiter, IOptions<HttpApiOptions> options)
     {
         var limits = options.Value;
-        var tenant = ApiKeyClaims.TenantOf(http.User) ?? throw new InvalidOperationException("The ingest policy admits tenant keys only.");
+        var tenant = ApiKeyClaims.IngestTenantOf(http.User);
         var mediaType = (http.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType is not (Protobuf or Json))
         {
